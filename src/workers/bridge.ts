@@ -1,0 +1,148 @@
+// Main-thread half of the typed worker layer (squoosh-style bridge over comlink): calls are typed by the
+// worker's exported API type, long calls take an AbortSignal and a progress callback, large buffers are
+// transferred, and a crashed worker becomes a specific WorkerCrashError and is restarted for the next call.
+import * as Comlink from 'comlink';
+import type { ProgressFn, TaskOptions } from './task';
+
+export { transfer } from 'comlink';
+
+/** Every worker API has a cancel(taskId) entry so long calls can be stopped. */
+export interface CancellableApi {
+  cancel(taskId: string): boolean | Promise<boolean>;
+}
+
+export class WorkerCrashError extends Error {
+  constructor(
+    readonly worker: string,
+    detail: string,
+  ) {
+    super(`The ${worker} worker crashed: ${detail}. It has been restarted; try the action again.`);
+    this.name = 'WorkerCrashError';
+  }
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+  /** Terminate the worker on abort instead of asking it to stop (for calls that cannot check in). */
+  terminateOnAbort?: boolean;
+}
+
+type AnyFn = (...args: never[]) => unknown;
+type LastParam<F> = F extends (...args: infer A) => unknown
+  ? A extends [...unknown[], infer L]
+    ? L
+    : never
+  : never;
+type InitParams<F> = F extends (...args: infer A) => unknown
+  ? A extends [...infer I, unknown]
+    ? I
+    : never
+  : never;
+/** Methods whose last parameter is TaskOptions: the ones `run` can drive. */
+export type TaskMethods<Api> = {
+  [K in keyof Api]: Api[K] extends AnyFn ? (TaskOptions extends LastParam<Api[K]> ? K : never) : never;
+}[keyof Api];
+
+type TaskResult<Api, K extends keyof Api> = Api[K] extends AnyFn ? Awaited<ReturnType<Api[K]>> : never;
+
+let taskSeq = 0;
+
+export class WorkerBridge<Api extends CancellableApi> {
+  private worker: Worker | null = null;
+  private remote: Comlink.Remote<Api> | null = null;
+  private readonly pending = new Set<(e: Error) => void>();
+  private crashListeners = new Set<(e: WorkerCrashError) => void>();
+
+  constructor(
+    readonly name: string,
+    private readonly create: () => Worker,
+  ) {}
+
+  /** The comlink proxy; starts the worker on first use. */
+  get api(): Comlink.Remote<Api> {
+    if (!this.remote) this.start();
+    return this.remote!;
+  }
+
+  onCrash(listener: (e: WorkerCrashError) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
+  /** Run a long call: progress flows back, abort cancels (or terminates), a crash rejects with WorkerCrashError. */
+  async run<K extends TaskMethods<Api>>(
+    method: K,
+    args: InitParams<Api[K]>,
+    opts: CallOptions = {},
+  ): Promise<TaskResult<Api, K>> {
+    opts.signal?.throwIfAborted();
+    const api = this.api;
+    const taskId = `${this.name}-${++taskSeq}`;
+    const taskOpts: TaskOptions = { taskId };
+    if (opts.onProgress) taskOpts.onProgress = Comlink.proxy(opts.onProgress);
+    const fn = (api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method as string]!;
+    return new Promise<TaskResult<Api, K>>((resolve, reject) => {
+      const fail = (e: Error) => {
+        cleanup();
+        reject(e);
+      };
+      const onAbort = () => {
+        if (opts.terminateOnAbort) {
+          this.restart();
+          fail(new DOMException(`${String(method)} was cancelled`, 'AbortError'));
+        } else {
+          void api.cancel(taskId);
+        }
+      };
+      const cleanup = () => {
+        this.pending.delete(fail);
+        opts.signal?.removeEventListener('abort', onAbort);
+      };
+      this.pending.add(fail);
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      fn(...(args as unknown[]), taskOpts).then(
+        (v) => {
+          cleanup();
+          resolve(v as TaskResult<Api, K>);
+        },
+        (e: unknown) => fail(toError(e)),
+      );
+    });
+  }
+
+  /** Stop the worker; the next call starts a fresh one. */
+  terminate(): void {
+    if (this.remote) this.remote[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+
+  private restart(): void {
+    this.terminate();
+  }
+
+  private start(): void {
+    const worker = this.create();
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      this.crash(ev.message || 'uncaught error');
+    });
+    worker.addEventListener('messageerror', () => this.crash('a message could not be read'));
+    this.worker = worker;
+    this.remote = Comlink.wrap<Api>(worker);
+  }
+
+  private crash(detail: string): void {
+    const err = new WorkerCrashError(this.name, detail);
+    this.terminate();
+    for (const fail of [...this.pending]) fail(err);
+    for (const l of this.crashListeners) l(err);
+  }
+}
+
+function toError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  return new Error(typeof e === 'string' ? e : JSON.stringify(e));
+}
