@@ -1,0 +1,46 @@
+// Bench: LeNet5 training throughput (one step = forward, backward, Adam) at batch 256 on each tfjs backend,
+// each in its own train worker. A backend that is missing or cannot train yet gets value 0 and a note.
+import { BACKENDS, type BackendName } from '../../core/backends/backends';
+import { createTrainWorker } from '../../workers/train/client';
+import type { BenchRecord, BenchScenario } from '../types';
+
+// Software GPUs and the plain-JS backend take seconds per step here: time few steps on them.
+const STEPS: Record<BackendName, { warmup: number; steps: number }> = {
+  webgpu: { warmup: 1, steps: 1 },
+  webgl: { warmup: 1, steps: 2 },
+  wasm: { warmup: 2, steps: 10 },
+  cpu: { warmup: 1, steps: 1 },
+};
+
+const BATCH = 256;
+
+export const scenario: BenchScenario = {
+  name: 'train-step',
+  description: `LeNet5 training step (Adam, BCE with logits) at batch ${BATCH}, images/s per backend`,
+  async run(log) {
+    const out: BenchRecord[] = [];
+    for (const backend of BACKENDS) {
+      const name = `train.lenet5.${backend}.b${BATCH}`;
+      const worker = createTrainWorker(`train-bench-${backend}`);
+      try {
+        const r = await worker.api.benchStep(backend, { batch: BATCH, ...STEPS[backend] });
+        log(
+          `${name}: ${r.imgPerSec.toFixed(1)} img/s (${r.msPerStep.toFixed(0)} ms/step, loss ${r.firstLoss.toFixed(4)} -> ${r.lastLoss.toFixed(4)})`,
+        );
+        out.push({
+          name,
+          value: Math.round(r.imgPerSec * 10) / 10,
+          unit: 'img/s',
+          note: `${r.steps} timed steps after ${STEPS[backend].warmup} warm-up, ${r.msPerStep.toFixed(0)} ms/step`,
+        });
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        log(`${name}: cannot train: ${msg}`);
+        out.push({ name, value: 0, unit: 'img/s', note: `cannot train on ${backend}: ${msg}` });
+      } finally {
+        worker.terminate();
+      }
+    }
+    return out;
+  },
+};

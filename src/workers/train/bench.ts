@@ -1,0 +1,92 @@
+// Throughput of one training step (forward, backward, Adam) on the active backend, on seeded synthetic
+// batches: the figure `train.<model>.<backend>.b<batch>` of the bench.
+import * as tf from '@tensorflow/tfjs';
+import { createRng, deriveSeed } from '../../core/train/rng';
+import { Trainer } from './trainer';
+
+export interface StepBenchOptions {
+  model?: string;
+  batch: number;
+  /** Timed steps. */
+  steps: number;
+  /** Untimed steps first (shader compilation, wasm warm-up). */
+  warmup: number;
+  seed?: number;
+}
+
+export interface StepBenchResult {
+  backend: string;
+  model: string;
+  batch: number;
+  steps: number;
+  imgPerSec: number;
+  msPerStep: number;
+  /** Loss of the first and last step, to see the step did something. */
+  firstLoss: number;
+  lastLoss: number;
+}
+
+/** A seeded batch of grey-replicated images in [0,1] with balanced labels. */
+export function syntheticBatch(batch: number, size: number, channels: number, seed: number) {
+  const rng = createRng(deriveSeed(seed, 'synthetic-batch'));
+  const x = new Float32Array(batch * size * size * channels);
+  for (let i = 0; i < batch * size * size; i++) {
+    const v = rng.next();
+    for (let c = 0; c < channels; c++) x[i * channels + c] = v;
+  }
+  const y = new Float32Array(batch);
+  for (let i = 0; i < batch; i++) y[i] = i % 2;
+  return { x, y };
+}
+
+export async function benchTrainStep(
+  o: StepBenchOptions,
+  between: () => Promise<void> = async () => {},
+): Promise<StepBenchResult> {
+  const model = o.model ?? 'lenet5';
+  const input = { size: 32, channels: 3 };
+  const trainer = new Trainer({ model, input, lr: 1e-3, weightDecay: 1e-4, seed: o.seed ?? 1234 });
+  const data = syntheticBatch(o.batch, input.size, input.channels, o.seed ?? 1234);
+  const x = tf.tensor4d(data.x, [o.batch, input.size, input.size, input.channels]);
+  const y = tf.tensor2d(data.y, [o.batch, 1]);
+  try {
+    let firstLoss = NaN;
+    for (let i = 0; i < o.warmup; i++) {
+      const l = trainer.trainStep(x, y);
+      const v = (await l.data())[0]!;
+      if (i === 0) firstLoss = v;
+      l.dispose();
+      await between();
+    }
+    const t0 = performance.now();
+    let last: tf.Scalar | null = null;
+    for (let i = 0; i < o.steps; i++) {
+      last?.dispose();
+      last = trainer.trainStep(x, y);
+      // Reading the loss every step is what a training loop with a live chart does on cpu/wasm; on GPU
+      // backends it would stall the queue, so only the last one is read.
+      if (tf.getBackend() === 'cpu' || tf.getBackend() === 'wasm' || i === o.steps - 1) {
+        const v = (await last.data())[0]!;
+        if (Number.isNaN(firstLoss)) firstLoss = v;
+      }
+      await between();
+    }
+    const lastLoss = last ? (await last.data())[0]! : NaN;
+    last?.dispose();
+    const ms = performance.now() - t0;
+    return {
+      backend: tf.getBackend(),
+      model,
+      batch: o.batch,
+      steps: o.steps,
+      imgPerSec: (o.batch * o.steps * 1000) / ms,
+      msPerStep: ms / o.steps,
+      firstLoss,
+      lastLoss,
+    };
+  } finally {
+    x.dispose();
+    y.dispose();
+    trainer.dispose();
+  }
+}

@@ -1,0 +1,29 @@
+// The model registry the UI lists: name -> definition, with parameter counts for display.
+import { lenet5 } from './lenet5';
+import { paramCount, type ModelDef, type ModelInput, type ModelName } from './types';
+
+const MODELS: Record<string, ModelDef> = {
+  lenet5,
+};
+
+export function getModel(name: string): ModelDef {
+  const m = MODELS[name];
+  if (!m) throw new Error(`Unknown model "${name}": the registry has ${Object.keys(MODELS).join(', ')}`);
+  return m;
+}
+
+export interface ModelInfo {
+  name: ModelName;
+  label: string;
+  description: string;
+  parameters: number;
+}
+
+export function listModels(input: ModelInput = { size: 32, channels: 3 }): ModelInfo[] {
+  return Object.values(MODELS).map((m) => ({
+    name: m.name,
+    label: m.label,
+    description: m.description,
+    parameters: paramCount(m.params(input)),
+  }));
+}
