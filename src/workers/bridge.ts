@@ -2,7 +2,7 @@
 // worker's exported API type, long calls take an AbortSignal and a progress callback, large buffers are
 // transferred, and a crashed worker becomes a specific WorkerCrashError and is restarted for the next call.
 import * as Comlink from 'comlink';
-import type { ProgressFn, TaskOptions } from './task';
+import type { Progress, ProgressFn, TaskOptions } from './task';
 
 export { transfer } from 'comlink';
 
@@ -28,17 +28,11 @@ export interface CallOptions {
   terminateOnAbort?: boolean;
 }
 
-type AnyFn = (...args: never[]) => unknown;
-type LastParam<F> = F extends (...args: infer A) => unknown
-  ? A extends [...unknown[], infer L]
-    ? L
-    : never
-  : never;
-type InitParams<F> = F extends (...args: infer A) => unknown
-  ? A extends [...infer I, unknown]
-    ? I
-    : never
-  : never;
+type AnyFn = (...args: never) => unknown;
+// Required<> turns the optional `opts?: TaskOptions` tail into a plain element so it can be matched.
+type Params<F> = F extends (...args: infer A) => unknown ? Required<A> : never;
+type LastParam<F> = Params<F> extends [...unknown[], infer L] ? L : never;
+type InitParams<F> = Params<F> extends [...infer I, unknown] ? I : never;
 /** Methods whose last parameter is TaskOptions: the ones `run` can drive. */
 export type TaskMethods<Api> = {
   [K in keyof Api]: Api[K] extends AnyFn ? (TaskOptions extends LastParam<Api[K]> ? K : never) : never;
@@ -80,7 +74,15 @@ export class WorkerBridge<Api extends CancellableApi> {
     const api = this.api;
     const taskId = `${this.name}-${++taskSeq}`;
     const taskOpts: TaskOptions = { taskId };
-    if (opts.onProgress) taskOpts.onProgress = Comlink.proxy(opts.onProgress);
+    const transferList: Transferable[] = [];
+    let channel: MessageChannel | null = null;
+    if (opts.onProgress) {
+      const onProgress = opts.onProgress;
+      channel = new MessageChannel();
+      channel.port1.onmessage = (e: MessageEvent) => onProgress(e.data as Progress);
+      taskOpts.progressPort = channel.port2;
+      transferList.push(channel.port2);
+    }
     const fn = (api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method as string]!;
     return new Promise<TaskResult<Api, K>>((resolve, reject) => {
       const fail = (e: Error) => {
@@ -96,12 +98,13 @@ export class WorkerBridge<Api extends CancellableApi> {
         }
       };
       const cleanup = () => {
+        channel?.port1.close();
         this.pending.delete(fail);
         opts.signal?.removeEventListener('abort', onAbort);
       };
       this.pending.add(fail);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      fn(...(args as unknown[]), taskOpts).then(
+      fn(...(args as unknown[]), Comlink.transfer(taskOpts, transferList)).then(
         (v) => {
           cleanup();
           resolve(v as TaskResult<Api, K>);

@@ -16,7 +16,10 @@ export type ProgressFn = (p: Progress) => void;
 /** Options every long worker call accepts as its last argument. */
 export interface TaskOptions {
   taskId?: string;
+  /** In-process callers (tests) pass a callback. */
   onProgress?: ProgressFn;
+  /** Across threads the bridge passes a port (comlink cannot proxy a callback nested in an object). */
+  progressPort?: MessagePort;
 }
 
 export class TaskCancelledError extends Error {
@@ -44,7 +47,7 @@ export class TaskRegistry {
     const id = opts.taskId ?? `local-${++this.seq}`;
     const controller = new AbortController();
     this.running.set(id, controller);
-    const onProgress = opts.onProgress;
+    const { onProgress, progressPort } = opts;
     const check = () => {
       if (controller.signal.aborted) throw new TaskCancelledError(id);
     };
@@ -54,7 +57,8 @@ export class TaskRegistry {
       progress: (p) => {
         // Progress callbacks are cross-thread calls; fire and forget, never let them throw into the task.
         try {
-          void onProgress?.(p);
+          onProgress?.(p);
+          progressPort?.postMessage(p);
         } catch {
           /* the page went away */
         }
@@ -70,6 +74,7 @@ export class TaskRegistry {
       },
       end: () => {
         this.running.delete(id);
+        progressPort?.close();
       },
     };
   }

@@ -1,0 +1,57 @@
+// Playwright: e2e tests against the production build (vite build + preview), in Debian's Chromium by
+// executablePath (CHROMIUM_PATH, default /usr/bin/chromium) or in Playwright's own Chromium where it is installed.
+import { defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+const port = Number(process.env.STUDIO_PORT ?? 4173);
+const outDir = process.env.STUDIO_OUT_DIR ?? 'dist';
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const useSystemChromium = process.env.PLAYWRIGHT_OWN_CHROMIUM !== '1' && existsSync(chromiumPath);
+
+export const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=swiftshader',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  use: {
+    baseURL: `http://localhost:${port}/`,
+    trace: 'on-first-retry',
+    viewport: { width: 1440, height: 900 },
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1440, height: 900 },
+        launchOptions: {
+          ...(useSystemChromium ? { executablePath: chromiumPath } : {}),
+          args: chromiumArgs,
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `npx vite build --outDir ${outDir} && npx vite preview --outDir ${outDir} --port ${port} --strictPort`,
+    url: `http://localhost:${port}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 180_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

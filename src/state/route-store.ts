@@ -1,0 +1,38 @@
+// The current area and the URL: reads the hash on load and on navigation, writes it back when the config
+// changes, so the address bar always holds a link that reproduces the setup.
+import { create } from 'zustand';
+import { formatHash, parseHash, type Area } from '../core/routing/hash-route';
+import { useSettings } from './settings-store';
+
+interface RouteState {
+  area: Area;
+  go(area: Area): void;
+}
+
+export const useRoute = create<RouteState>(() => ({
+  area: parseHash(typeof location === 'undefined' ? '' : location.hash).area,
+  go: (area) => {
+    location.hash = formatHash({ area, overrides: useSettings.getState().overridesForLink() });
+  },
+}));
+
+/** Wire the hash to the stores. Call once at start-up. */
+export function startRouting(): () => void {
+  const fromHash = () => {
+    const route = parseHash(location.hash);
+    useRoute.setState({ area: route.area });
+    const text = route.overrides.join(' ');
+    if (text !== useSettings.getState().overridesText) useSettings.getState().setOverrides(text);
+  };
+  fromHash();
+  window.addEventListener('hashchange', fromHash);
+  const unsub = useSettings.subscribe((s, prev) => {
+    if (s.config === prev.config) return;
+    const hash = formatHash({ area: useRoute.getState().area, overrides: s.overridesForLink() });
+    if (hash !== location.hash) history.replaceState(null, '', hash);
+  });
+  return () => {
+    window.removeEventListener('hashchange', fromHash);
+    unsub();
+  };
+}

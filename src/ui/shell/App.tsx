@@ -1,0 +1,77 @@
+// The studio shell: header, area navigation (hash routes), the active area, and the notices.
+import { useEffect } from 'react';
+import type { Area } from '../../core/routing/hash-route';
+import { useRoute } from '../../state/route-store';
+import { useSettings } from '../../state/settings-store';
+import { DataArea } from '../areas/data/DataArea';
+import { EvaluateArea } from '../areas/evaluate/EvaluateArea';
+import { ExtractArea } from '../areas/extract/ExtractArea';
+import { GenerateArea } from '../areas/generate/GenerateArea';
+import { RunsArea } from '../areas/runs/RunsArea';
+import { SystemArea } from '../areas/system/SystemArea';
+import { TrainArea } from '../areas/train/TrainArea';
+import { BackendBadge } from './BackendBadge';
+import { Notices } from './Notices';
+
+const NAV: { area: Area; label: string; hint: string }[] = [
+  { area: 'data', label: 'Data', hint: 'Open HDF5 crop sets, inspect, label and split them' },
+  { area: 'extract', label: 'Extract', hint: 'Find spatters in build videos' },
+  { area: 'generate', label: 'Generate', hint: 'Make synthetic scenes and crop sets' },
+  { area: 'train', label: 'Train', hint: 'Train LeNet5 and friends' },
+  { area: 'evaluate', label: 'Evaluate', hint: 'Metrics, predictions, export' },
+  { area: 'runs', label: 'Runs', hint: 'Every run kept, compared' },
+  { area: 'system', label: 'System', hint: 'Compute backends and configuration' },
+];
+
+const AREA_VIEW: Record<Area, () => React.JSX.Element> = {
+  data: DataArea,
+  extract: ExtractArea,
+  generate: GenerateArea,
+  train: TrainArea,
+  evaluate: EvaluateArea,
+  runs: RunsArea,
+  system: SystemArea,
+};
+
+export function App() {
+  const area = useRoute((s) => s.area);
+  const go = useRoute((s) => s.go);
+  const detect = useSettings((s) => s.detect);
+  useEffect(() => {
+    void detect();
+  }, [detect]);
+  const View = AREA_VIEW[area];
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="shell-header">
+        <h1 className="shell-title">
+          <span aria-hidden="true">✦</span> Spatter Studio
+        </h1>
+        <nav aria-label="Studio areas" className="shell-nav">
+          {NAV.map((n) => (
+            <a
+              key={n.area}
+              href={`#/${n.area}`}
+              title={n.hint}
+              aria-current={n.area === area ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                go(n.area);
+              }}
+            >
+              {n.label}
+            </a>
+          ))}
+        </nav>
+        <BackendBadge />
+      </header>
+      <main id="main" className="shell-main" tabIndex={-1}>
+        <View />
+      </main>
+      <Notices />
+    </div>
+  );
+}
