@@ -1,24 +1,10 @@
 // Playwright: e2e tests against the production build (vite build + preview), in Debian's Chromium by
 // executablePath (CHROMIUM_PATH, default /usr/bin/chromium) or in Playwright's own Chromium where it is installed.
 import { defineConfig, devices } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { launchOptions } from './scripts/lib/chromium.mjs';
 
 const port = Number(process.env.STUDIO_PORT ?? 4173);
 const outDir = process.env.STUDIO_OUT_DIR ?? 'dist';
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const useSystemChromium = process.env.PLAYWRIGHT_OWN_CHROMIUM !== '1' && existsSync(chromiumPath);
-
-export const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-angle=swiftshader',
-];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -39,10 +25,7 @@ export default defineConfig({
       use: {
         ...devices['Desktop Chrome'],
         viewport: { width: 1440, height: 900 },
-        launchOptions: {
-          ...(useSystemChromium ? { executablePath: chromiumPath } : {}),
-          args: chromiumArgs,
-        },
+        launchOptions: launchOptions(),
       },
     },
   ],

@@ -72,3 +72,17 @@ test('the backend choice persists across reloads', async ({ studio, page }) => {
   await expect(page.getByRole('radio', { name: 'wasm' })).toBeChecked();
   await expect(page.getByLabel('Compute backend')).toHaveValue('wasm');
 });
+
+test('the worker layer reports progress, cancels, transfers, and recovers from errors and crashes', async ({
+  studio,
+  page,
+}) => {
+  await studio.open('System');
+  await page.getByRole('button', { name: 'Check workers' }).click();
+  for (const name of ['progress', 'cancel', 'transfer', 'error', 'crash']) {
+    await expect(page.getByTestId(`worker-check-${name}`)).toContainText('ok');
+  }
+  await expect(page.getByTestId('worker-check-error')).toContainText('deliberate error for the self-check');
+  // The crash became a visible, specific message.
+  await expect(studio.messages.getByRole('alert')).toContainText('The compute worker crashed');
+});

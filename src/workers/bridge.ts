@@ -42,7 +42,15 @@ type TaskResult<Api, K extends keyof Api> = Api[K] extends AnyFn ? Awaited<Retur
 
 let taskSeq = 0;
 
+const anyCrashListeners = new Set<(e: WorkerCrashError) => void>();
+
 export class WorkerBridge<Api extends CancellableApi> {
+  /** Listen to crashes of every worker (the shell turns them into visible messages). */
+  static onAnyCrash(listener: (e: WorkerCrashError) => void): () => void {
+    anyCrashListeners.add(listener);
+    return () => anyCrashListeners.delete(listener);
+  }
+
   private worker: Worker | null = null;
   private remote: Comlink.Remote<Api> | null = null;
   private readonly pending = new Set<(e: Error) => void>();
@@ -142,6 +150,7 @@ export class WorkerBridge<Api extends CancellableApi> {
     this.terminate();
     for (const fail of [...this.pending]) fail(err);
     for (const l of this.crashListeners) l(err);
+    for (const l of anyCrashListeners) l(err);
   }
 }
 

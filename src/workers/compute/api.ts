@@ -22,12 +22,32 @@ export const api = {
     });
   },
 
-  /** For the worker-layer test: throws inside the worker so the page can show a specific message. */
+  /** Worker-layer self-test: a cancellable task that reports progress every step. */
+  countdown(steps: number, stepMs: number, opts?: TaskOptions): Promise<number> {
+    return runTask(tasks, opts, async (ctx) => {
+      for (let i = 1; i <= steps; i++) {
+        await new Promise((r) => setTimeout(r, stepMs));
+        ctx.check();
+        ctx.progress({ done: i, total: steps, unit: 'steps' });
+      }
+      return steps;
+    });
+  },
+
+  /** Worker-layer self-test: receives a transferred buffer (the sender's copy is detached) and sums it. */
+  sumBytes(buffer: ArrayBuffer): number {
+    const bytes = new Uint8Array(buffer);
+    let s = 0;
+    for (const b of bytes) s += b;
+    return s;
+  },
+
+  /** Worker-layer self-test: throws inside the worker so the page can show a specific message. */
   async fail(message: string): Promise<never> {
     throw new Error(message);
   },
 
-  /** For the worker-layer test: crashes the worker outright (an uncaught error outside any call). */
+  /** Worker-layer self-test: crashes the worker outright (an uncaught error outside any call). */
   crash(): void {
     setTimeout(() => {
       throw new Error('deliberate crash for testing');

@@ -8,6 +8,7 @@ import {
 } from '../../../core/backends/backends';
 import { useSettings } from '../../../state/settings-store';
 import { ConfigPanel } from './ConfigPanel';
+import { WorkerCheck } from './WorkerCheck';
 
 export function SystemArea() {
   const caps = useSettings((s) => s.capabilities);
@@ -115,6 +116,7 @@ export function SystemArea() {
         </section>
       </div>
       <ConfigPanel />
+      <WorkerCheck />
     </section>
   );
 }

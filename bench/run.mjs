@@ -1,0 +1,118 @@
+// `npm run bench`: drives the built studio headless in Chromium through window.__studioBench, runs the Node-side
+// reference yardsticks (PyTorch, h5py, native OpenCV) in bench/reference/, writes bench/results.json and prints
+// a table. Usage: node bench/run.mjs [--only name[,name]] [--skip-reference]
+import { readdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import os from 'node:os';
+import { chromium } from '@playwright/test';
+import { launchOptions } from '../scripts/lib/chromium.mjs';
+import { servePreview } from '../scripts/lib/serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : null;
+const skipReference = argv.includes('--skip-reference');
+const wanted = (name) => !only || only.includes(name);
+
+const results = [];
+const add = (scenario, records) => {
+  for (const r of records) results.push({ scenario, ...r });
+};
+
+async function runPageScenarios() {
+  const server = await servePreview({ outDir: process.env.STUDIO_OUT_DIR ?? 'dist', port: 4180 });
+  const browser = await chromium.launch(launchOptions());
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(0);
+    await page.goto(server.url);
+    await page.waitForFunction(() => window.__studioBench !== undefined);
+    const names = await page.evaluate(() => window.__studioBench.list());
+    for (const name of names.filter(wanted)) {
+      console.error(`▶ ${name} (in the page)`);
+      const t0 = Date.now();
+      const timer = setInterval(async () => {
+        const lines = await page.evaluate(() => window.__studioBench.log.splice(0)).catch(() => []);
+        for (const l of lines) console.error(`  ${l}`);
+      }, 1000);
+      try {
+        add(name, await page.evaluate((n) => window.__studioBench.run(n), name));
+      } catch (e) {
+        console.error(`  ✗ ${name} failed: ${e.message.split('\n')[0]}`);
+        results.push({
+          scenario: name,
+          name: `${name}.error`,
+          value: 0,
+          unit: 'error',
+          note: e.message.split('\n')[0],
+        });
+      } finally {
+        clearInterval(timer);
+        for (const l of await page.evaluate(() => window.__studioBench.log.splice(0)).catch(() => [])) {
+          console.error(`  ${l}`);
+        }
+      }
+      console.error(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const ua = await page.evaluate(() => navigator.userAgent);
+    return ua;
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+async function runReferences() {
+  const dir = path.join(here, 'reference');
+  const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.mjs')).sort();
+  for (const f of files) {
+    const name = f.replace(/\.mjs$/, '');
+    if (!wanted(name)) continue;
+    console.error(`▶ ${name} (reference, Node)`);
+    try {
+      const mod = await import(pathToFileURL(path.join(dir, f)).href);
+      add(name, await mod.run());
+    } catch (e) {
+      console.error(`  ✗ ${name}: ${e.message.split('\n')[0]}`);
+      results.push({
+        scenario: name,
+        name: `${name}.error`,
+        value: 0,
+        unit: 'error',
+        note: e.message.split('\n')[0],
+      });
+    }
+  }
+}
+
+const userAgent = await runPageScenarios();
+if (!skipReference) await runReferences();
+
+const out = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+  },
+  browser: userAgent,
+  results,
+};
+await writeFile(path.join(here, 'results.json'), JSON.stringify(out, null, 2) + '\n');
+
+const rows = results.map((r) => [r.name, fmt(r.value), r.unit, r.note ?? '']);
+const widths = [0, 1, 2].map((i) =>
+  Math.max(...rows.map((r) => r[i].length), ['figure', 'value', 'unit'][i].length),
+);
+const line = (r) =>
+  `${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`;
+console.log(line(['figure', 'value', 'unit', 'note']));
+console.log('-'.repeat(widths[0] + widths[1] + widths[2] + 10));
+for (const r of rows) console.log(line(r));
+console.log(`\nwritten: bench/results.json (${results.length} figures)`);
+
+function fmt(v) {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 100) / 100);
+}
