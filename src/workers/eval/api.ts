@@ -1,0 +1,228 @@
+// Eval worker API: holds loaded models by key (a run's weights or an imported TF.js model), predicts splits
+// and crops with them, and writes the exports (TF.js layers + metadata.json, ONNX).
+import * as tf from '@tensorflow/tfjs';
+import type { SplitArrays } from '../../core/data/training-arrays';
+import type { PredictionSet } from '../../core/eval/evaluation';
+import { describePreprocessing } from '../../core/eval/preprocess';
+import { exportOnnx, type OnnxExportOptions } from '../../core/export/onnx';
+import type { ModelInputSpec, WeightMap } from '../../core/export/sequential';
+import type { BackendName } from '../../core/backends/backends';
+import { initTfBackend } from '../compute/tf-backends';
+import { runTask, TaskRegistry, type TaskOptions } from '../task';
+import { predictCrops, type LoadedModel } from './predict';
+import {
+  buildLayersModel,
+  describeLoadedModel,
+  loadLayersModelFromFiles,
+  loadLayersModelFromUrl,
+  METADATA_FORMAT,
+  METADATA_VERSION,
+  parseMetadata,
+  saveLayersModel,
+  type ExportedFile,
+  type ModelFiles,
+  type ModelInfo,
+  type ModelMetadata,
+} from './tfjs-model';
+
+const tasks = new TaskRegistry();
+const models = new Map<string, LoadedModel>();
+let importSeq = 0;
+
+/** Inference runs on wasm when the browser has it (the fastest CPU path measured here), else cpu. */
+async function ensureBackend(): Promise<void> {
+  const current = tf.getBackend() as string | undefined;
+  if (current) return;
+  for (const name of ['wasm', 'cpu'] as BackendName[]) {
+    try {
+      await initTfBackend(name);
+      return;
+    } catch {
+      // try the next one
+    }
+  }
+}
+
+function getLoaded(key: string): LoadedModel {
+  const m = models.get(key);
+  if (!m)
+    throw new Error(
+      `Model "${key}" is not loaded in the eval worker; load the run or import the model again`,
+    );
+  return m;
+}
+
+function put(key: string, loaded: LoadedModel): void {
+  models.get(key)?.model.dispose();
+  models.set(key, loaded);
+}
+
+export interface RunModelSpec {
+  /** Registry name, e.g. `lenet5`. */
+  modelName: string;
+  input: ModelInputSpec;
+  weights: WeightMap;
+  classNames: string[];
+}
+
+export interface ImportResult {
+  key: string;
+  info: ModelInfo;
+  metadata?: ModelMetadata;
+  /** A non-fatal problem (e.g. an unreadable metadata.json) to show beside the imported model. */
+  warning?: string;
+}
+
+export interface TfjsExportRequest {
+  /** Shown in metadata.json: what the model was trained on and how well it did. */
+  training: Record<string, unknown>;
+  cacheSide: number;
+}
+
+export const api = {
+  /** Use a particular tfjs backend for inference (tests use cpu). */
+  async setBackend(name: BackendName): Promise<string> {
+    await initTfBackend(name);
+    return tf.getBackend();
+  },
+
+  /** Load a studio run's weights as a model under `key` (replacing what was there). */
+  async loadRunModel(key: string, spec: RunModelSpec): Promise<ModelInfo> {
+    await ensureBackend();
+    const model = buildLayersModel(spec.modelName, spec.input, spec.weights);
+    const info: ModelInfo = {
+      name: spec.modelName,
+      input: spec.input,
+      numOutputs: 1,
+      output: 'logit',
+      classNames: spec.classNames,
+      parameters: model.countParams(),
+    };
+    put(key, { model, info });
+    return info;
+  },
+
+  /** Import a TF.js layers model from its files; refuses non-models and inputs the crops cannot fill. */
+  async importModelFiles(files: ModelFiles, cacheSide: number): Promise<ImportResult> {
+    await ensureBackend();
+    const { metadata, warning } = parseMetadata(files.metadataJson);
+    const model = await loadLayersModelFromFiles(files);
+    return register(model, cacheSide, metadata, warning);
+  },
+
+  async importModelUrl(url: string, cacheSide: number): Promise<ImportResult> {
+    await ensureBackend();
+    const { model, metadataJson } = await loadLayersModelFromUrl(url);
+    const { metadata, warning } = parseMetadata(metadataJson);
+    return register(model, cacheSide, metadata, warning);
+  },
+
+  modelInfo(key: string): ModelInfo {
+    return getLoaded(key).info;
+  },
+
+  release(key: string): boolean {
+    const m = models.get(key);
+    m?.model.dispose();
+    return models.delete(key);
+  },
+
+  /** The model's probabilities on a labelled split, as the PredictionSet every evaluation figure is built from. */
+  predictSplit(
+    key: string,
+    split: SplitArrays,
+    side: number,
+    splitName: string,
+    opts?: TaskOptions,
+  ): Promise<PredictionSet> {
+    return runTask(tasks, opts, async (ctx) => {
+      await ensureBackend();
+      const loaded = getLoaded(key);
+      const probs = await predictCrops(loaded, split.x, side, ctx);
+      return {
+        split: splitName,
+        classNames: loaded.info.classNames,
+        ids: split.ids,
+        labels: split.y,
+        probs,
+        numOutputs: loaded.info.numOutputs,
+      };
+    });
+  },
+
+  /** Probabilities (N x numOutputs) for unlabelled crops; `raw` returns the model's outputs as they are. */
+  classifyCrops(
+    key: string,
+    x: Uint8Array,
+    side: number,
+    raw = false,
+    opts?: TaskOptions,
+  ): Promise<Float32Array> {
+    return runTask(tasks, opts, async (ctx) => {
+      await ensureBackend();
+      return predictCrops(getLoaded(key), x, side, ctx, { raw });
+    });
+  },
+
+  /** model.json + weights.bin + metadata.json for a loaded model. */
+  async exportTfjs(key: string, req: TfjsExportRequest): Promise<ExportedFile[]> {
+    const { model, info } = getLoaded(key);
+    const metadata: ModelMetadata = {
+      format: METADATA_FORMAT,
+      version: METADATA_VERSION,
+      model: info.name,
+      classNames: info.classNames,
+      input: { ...info.input, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
+      output: {
+        kind: info.output,
+        units: info.numOutputs,
+        meaning:
+          info.numOutputs === 1
+            ? `P(${info.classNames[1]}) = sigmoid(output)`
+            : 'one score per class, in classNames order',
+      },
+      preprocessing: describePreprocessing(req.cacheSide, info.input),
+      training: req.training,
+      exportedAt: new Date().toISOString(),
+    };
+    return saveLayersModel(model, metadata);
+  },
+
+  /** ONNX bytes for a studio model (LeNet5 family); pure computation, no tfjs needed. */
+  exportOnnx(spec: RunModelSpec, options: OnnxExportOptions = {}): Uint8Array {
+    return exportOnnx(spec.modelName, spec.input, spec.weights, {
+      ...options,
+      metadata: { classes: spec.classNames.join(','), ...options.metadata },
+    });
+  },
+
+  cancel(taskId: string): boolean {
+    return tasks.cancel(taskId);
+  },
+};
+
+function register(
+  model: tf.LayersModel,
+  cacheSide: number,
+  metadata: ModelMetadata | undefined,
+  warning: string | undefined,
+): ImportResult {
+  let info: ModelInfo;
+  try {
+    info = describeLoadedModel(model, {
+      cacheSide,
+      ...(metadata ? { classNames: metadata.classNames, name: metadata.model } : {}),
+    });
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  const key = `import-${++importSeq}`;
+  put(key, { model, info });
+  const out: ImportResult = { key, info };
+  if (metadata) out.metadata = metadata;
+  if (warning) out.warning = warning;
+  return out;
+}
+
+export type EvalApi = typeof api;
