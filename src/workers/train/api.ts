@@ -4,6 +4,10 @@ import { initTfBackend } from '../compute/tf-backends';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import { benchTrainStep, type StepBenchOptions, type StepBenchResult } from './bench';
 import { listModels, type ModelInfo } from './models/registry';
+import { registerWasmTrainingKernels } from './wasm-kernels';
+
+// Before any backend starts: the wasm backend then trains (see wasm-kernels.ts).
+registerWasmTrainingKernels();
 
 const tasks = new TaskRegistry();
 

@@ -1,6 +1,7 @@
 // LeNet5 as the research trained it (its winner, 98.38%): conv 6@5x5 -> maxpool 2 -> conv 16@5x5 -> maxpool 2
 // -> flatten 400 -> dense 120 ReLU -> dense 84 ReLU -> dense 1, with no activation after the convolutions.
 import * as tf from '@tensorflow/tfjs';
+import { convBias } from './layers';
 import { param, type ModelDef, type ModelInput, type ParamSpec, type Params } from './types';
 
 export function convOut(size: number): number {
@@ -55,21 +56,9 @@ export const lenet5: ModelDef = {
     'conv 6@5x5, maxpool, conv 16@5x5, maxpool, dense 120-84-1; no activation after the convolutions',
   params: lenetParams,
   apply(p, x) {
-    const c1 = tf.fused.conv2d({
-      x,
-      filter: param<tf.Tensor4D>(p, 'conv1.w'),
-      strides: 1,
-      pad: 'valid',
-      bias: param(p, 'conv1.b'),
-    });
+    const c1 = convBias(x, param(p, 'conv1.w'), param(p, 'conv1.b'), 'valid');
     const p1 = tf.maxPool(c1, 2, 2, 'valid');
-    const c2 = tf.fused.conv2d({
-      x: p1,
-      filter: param<tf.Tensor4D>(p, 'conv2.w'),
-      strides: 1,
-      pad: 'valid',
-      bias: param(p, 'conv2.b'),
-    });
+    const c2 = convBias(p1, param(p, 'conv2.w'), param(p, 'conv2.b'), 'valid');
     const p2 = tf.maxPool(c2, 2, 2, 'valid');
     return lenetHead(p, p2);
   },
