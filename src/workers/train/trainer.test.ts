@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticBatch } from './bench';
-import { useNodeBackend } from './testing/node-tf';
+import { startNodeBackend } from './testing/node-tf';
 import { Trainer } from './trainer';
 
 describe('trainer on the cpu backend', () => {
-  beforeAll(() => useNodeBackend('cpu'));
+  beforeAll(() => startNodeBackend('cpu'));
 
   it('starts from the same weights for the same seed', async () => {
     const opts = { model: 'lenet5', input: { size: 32, channels: 3 }, lr: 1e-3, weightDecay: 1e-4, seed: 5 };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { createRng, uniformArray } from '../../core/train/rng';
-import { useNodeBackend } from './testing/node-tf';
+import { startNodeBackend } from './testing/node-tf';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 registerWasmTrainingKernels();
@@ -12,7 +12,7 @@ type Case = () => tf.Tensor[];
 async function onBoth(build: Case): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
   const out: Record<string, Float32Array[]> = {};
   for (const b of ['cpu', 'wasm'] as const) {
-    await useNodeBackend(b);
+    await startNodeBackend(b);
     const ts = build();
     out[b] = await Promise.all(ts.map(async (t) => (await t.data()) as Float32Array));
     ts.forEach((t) => t.dispose());

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../testing/node-tf';
+import { startNodeBackend } from '../testing/node-tf';
 import { initialWeights } from '../trainer';
 import { getModel, listModels } from './registry';
 import { paramCount } from './types';
 
 describe('model registry', () => {
-  beforeAll(() => useNodeBackend('cpu'));
+  beforeAll(() => startNodeBackend('cpu'));
 
   it('lenet5 has the research layer sizes (61,241 parameters with 3 input channels, as torch counts)', () => {
     const m = getModel('lenet5');

@@ -4,7 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 let wasmConfigured = false;
 
-export async function useNodeBackend(name: 'cpu' | 'wasm'): Promise<void> {
+export async function startNodeBackend(name: 'cpu' | 'wasm'): Promise<void> {
   if (name === 'wasm' && !wasmConfigured) {
     const dir = new URL('../../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url);
     setWasmPaths(decodeURIComponent(dir.pathname));
