@@ -154,3 +154,35 @@ describe('grey resize', () => {
     expect(Array.from(resizeBilinear(ramp, 4, 1, 2, 1))).toEqual([30, 150]);
   });
 });
+
+describe('jpeg header', () => {
+  it('reads the size from a baseline JPEG header and rejects text', async () => {
+    const { jpegSize } = await import('./jpeg-header');
+    // SOI, APP0 (len 4, 2 payload bytes), SOF0 len 11: precision 8, height 27, width 200, 3 components.
+    const jpg = Uint8Array.of(
+      0xff,
+      0xd8,
+      0xff,
+      0xe0,
+      0,
+      4,
+      0,
+      0,
+      0xff,
+      0xc0,
+      0,
+      11,
+      8,
+      0,
+      27,
+      0,
+      200,
+      3,
+      1,
+      0x22,
+      0,
+    );
+    expect(jpegSize(jpg)).toEqual({ width: 200, height: 27, channels: 3 });
+    expect(jpegSize(new TextEncoder().encode('not a jpeg'))).toBeNull();
+  });
+});

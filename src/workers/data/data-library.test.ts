@@ -1,0 +1,196 @@
+// The data library end to end in Node: real h5wasm (node build, real paths) and a real pure-JS JPEG codec
+// (jpeg-js) standing where the worker uses the browser's decoder.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import h5wasm from 'h5wasm/node';
+import * as jpeg from 'jpeg-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseIndexCsv } from '../../core/data/csv-index';
+import { TaskRegistry } from '../task';
+import { DataLibrary, FLAG_BITS, type LibraryEnv } from './data-library';
+import { H5FileReader } from './h5-reader';
+
+const fixtures = fileURLToPath(new URL('../../../e2e/fixtures/', import.meta.url));
+let dir: string;
+let env: LibraryEnv;
+
+beforeAll(async () => {
+  const module = await h5wasm.ready;
+  dir = mkdtempSync(join(tmpdir(), 'spatter-lib-'));
+  env = {
+    lib: h5wasm,
+    module,
+    mount: () => {
+      throw new Error('Node tests open real paths');
+    },
+    decode: async (bytes) => {
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      return { width: img.width, height: img.height, channels: 4, data: img.data };
+    },
+    encodeJpeg: async (img) => {
+      const rgba = new Uint8Array(img.width * img.height * 4);
+      for (let p = 0; p < img.width * img.height; p++) {
+        for (let c = 0; c < 3; c++)
+          rgba[p * 4 + c] = img.data[p * img.channels + (img.channels === 1 ? 0 : c)]!;
+        rgba[p * 4 + 3] = 255;
+      }
+      return new Uint8Array(jpeg.encode({ width: img.width, height: img.height, data: rgba }, 95).data);
+    },
+    scratchPath: (name) => join(dir, name),
+  };
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function openFixtures(lib: DataLibrary, ...names: string[]) {
+  for (const n of names) lib.openPath(join(fixtures, n), n);
+}
+
+describe('DataLibrary', () => {
+  it('indexes the two fixtures: 101 low and 237 high crops with inferred labels and size stats', async () => {
+    const lib = new DataLibrary(env);
+    openFixtures(lib, 'left_low_0.h5', 'left_high_2.h5');
+    const sums = await lib.index();
+    expect(sums.map((s) => [s.name, s.count, s.label])).toEqual([
+      ['left_low_0.h5', 101, 0],
+      ['left_high_2.h5', 237, 1],
+    ]);
+    const high = sums[1]!.datasets[0]!;
+    expect(high.classCounts).toEqual([0, 237]);
+    // Research analysis of these crops (h5py + cv2): heights 27..186, widths up to 200.
+    expect(high.height.min).toBe(27);
+    expect(high.height.max).toBe(186);
+    expect(high.width.max).toBe(200);
+    expect(high.jpegBytes.mean).toBeCloseTo(3346.36, 1);
+  });
+
+  it('decodes every crop once into the 40x40 grey cache and builds training arrays for the research split', async () => {
+    const lib = new DataLibrary(env);
+    openFixtures(lib, 'left_low_0.h5', 'left_high_2.h5');
+    const reg = new TaskRegistry();
+    const ctx = reg.begin();
+    const first = await lib.decodeAll(40, ctx);
+    expect(first).toMatchObject({ decoded: 338, failed: 0 });
+    const again = await lib.decodeAll(40, ctx);
+    expect(again.decoded).toBe(0); // reused
+    const arrays = await lib.buildTrainingArrays(
+      { side: 40, split: { kind: 'random', seed: 1234, ratios: [0.6, 0.2, 0.2] } },
+      ctx,
+    );
+    expect([arrays.train.y.length, arrays.val.y.length, arrays.test.y.length]).toEqual([202, 68, 68]);
+    expect(arrays.train.x.length).toBe(202 * 1600);
+    expect(arrays.splitDescription).toBe('random 60/20/20, seed 1234');
+    // CPython: random.Random(1234).shuffle(range(338))[0] == 290 → left_high_2.h5 element 290 - 101.
+    expect(arrays.train.ids[0]).toBe('left_high_2.h5/spatter_high_flow_0/189');
+    expect(arrays.train.y[0]).toBe(1);
+    expect(arrays.train.x.some((v) => v > 50)).toBe(true);
+    const changed = await lib.decodeAll(32, ctx);
+    expect(changed.decoded).toBe(338); // a new side invalidates the cache
+  });
+
+  it('flags the corrupt JPEG with its location and keeps the others', async () => {
+    const lib = new DataLibrary(env);
+    openFixtures(lib, 'corrupt_low_0.h5');
+    const r = await lib.decodeAll(40);
+    expect(r).toMatchObject({ decoded: 19, failed: 1 });
+    const f = lib.listFindings(10, 'undecodable');
+    expect(f.total).toBe(1);
+    expect(f.findings[0]).toMatchObject({
+      file: 'corrupt_low_0.h5',
+      dataset: 'spatter_low_flow_0',
+      index: 3,
+    });
+    expect(f.findings[0]!.message).toMatch(
+      /corrupt_low_0\.h5 › spatter_low_flow_0 \[3\] is not a decodable image/,
+    );
+    expect(lib.query({ flag: 'undecodable' })).toBe(1);
+    const split = lib.makeSplit({ kind: 'random', seed: 1, ratios: [0.6, 0.2, 0.2] });
+    const n = (c: number[]) => c.reduce((a, b) => a + b, 0);
+    expect(n(split.counts.train) + n(split.counts.val) + n(split.counts.test)).toBe(19);
+  });
+
+  it('opens good files beside bad ones, each bad one with its own message', () => {
+    const lib = new DataLibrary({
+      ...env,
+      mount: (f) => ({ path: join(fixtures, f.name), unmount: () => {} }),
+    });
+    const fake = (name: string) => Object.assign(new Blob([readFileSync(join(fixtures, name))]), { name });
+    const r = lib.openFiles([fake('not_hdf5_low_0.h5'), fake('left_low_0.h5'), fake('truncated_low_0.h5')]);
+    expect(r.sources.map((s) => s.name)).toEqual(['left_low_0.h5']);
+    expect(r.errors.map((e) => e.file)).toEqual(['not_hdf5_low_0.h5', 'truncated_low_0.h5']);
+    expect(r.errors[0]!.message).toMatch(/not an HDF5 file/);
+    expect(r.errors[1]!.message).toMatch(/is truncated/);
+  });
+
+  it('filters the gallery by label, size and dataset, and shows one crop in detail', async () => {
+    const lib = new DataLibrary(env);
+    openFixtures(lib, 'left_low_0.h5', 'left_high_2.h5');
+    await lib.index();
+    expect(lib.query({})).toBe(338);
+    expect(lib.query({ label: 1 })).toBe(237);
+    const big = lib.query({ minSide: 100 });
+    expect(big).toBeGreaterThan(0);
+    expect(big).toBeLessThan(338);
+    expect(lib.rows(0, 5).every((r) => Math.max(r.width, r.height) >= 100)).toBe(true);
+    lib.query({ dataset: 'spatter_low_flow_0' });
+    const rows = lib.rows(10, 3);
+    expect(rows.map((r) => r.index)).toEqual([10, 11, 12]);
+    const d = lib.detail(rows[0]!.ordinal);
+    expect(d.crop.kind).toBe('encoded');
+    expect(d.file).toBe('left_low_0.h5');
+  });
+
+  it('exports and imports the research CSV index', async () => {
+    const lib = new DataLibrary(env);
+    openFixtures(lib, 'left_low_0.h5', 'left_high_2.h5');
+    const plain = parseIndexCsv(lib.exportCsv(false, 1234));
+    expect(plain).toHaveLength(338);
+    expect(plain[0]).toEqual({ file: 'left_low_0.h5', dataset: 'spatter_low_flow_0', dsIdx: 0, label: 0 });
+    const shuffled = parseIndexCsv(lib.exportCsv(true, 1234));
+    expect(shuffled[0]).toEqual({
+      file: 'left_high_2.h5',
+      dataset: 'spatter_high_flow_0',
+      dsIdx: 189,
+      label: 1,
+    });
+    const r = lib.importCsv(
+      'file,dataset,ds_idx,label\nleft_low_0.h5,spatter_low_flow_0,5,1\nnope.h5,x,0,0\n',
+    );
+    expect(r).toMatchObject({ rows: 2, matched: 1, unmatched: 1, firstUnmatched: 'nope.h5,x,0' });
+    expect(lib.query({ label: 1 })).toBe(238);
+  });
+
+  it('adds an in-memory source and exports everything as a research file the reader reads back', async () => {
+    const lib = new DataLibrary(env);
+    openFixtures(lib, 'left_low_0.h5', 'stack_high_0.h5');
+    const r0 = H5FileReader.open(h5wasm, env.module, join(fixtures, 'left_high_2.h5'), 'x');
+    const mem = r0
+      .read(r0.datasets[0]!, 0, 12)
+      .map((c) => (c.kind === 'encoded' ? c.bytes : new Uint8Array()));
+    r0.close();
+    const s = lib.addMemorySource({
+      name: 'spatter_high_flow',
+      label: 1,
+      crops: mem,
+      origin: 'spatter_high_flow.mp4',
+    });
+    expect(s.count).toBe(12);
+    const bytes = await lib.exportH5([], 'export.h5');
+    const path = join(dir, 'back.h5');
+    env.module.FS.writeFile(path, bytes);
+    const back = H5FileReader.open(h5wasm, env.module, path, 'back.h5');
+    try {
+      expect(back.datasets.map((d) => [d.name, d.count])).toEqual([
+        ['spatter_high_flow_0', 12],
+        ['spatter_low_flow_0', 101],
+        ['stack_high_0_0', 8],
+      ]);
+      const firstMem = back.readBytes(back.dataset('spatter_high_flow_0'), 0);
+      expect(firstMem).toEqual(mem[0]);
+    } finally {
+      back.close();
+    }
+    expect(FLAG_BITS.black).toBe(1);
+  });
+});

@@ -1,0 +1,876 @@
+// The data library behind the data worker: opened HDF5 files and in-memory sources, their crop index and
+// labels, the overview and quality findings, the gallery query, splits, the decode cache (grey side x side,
+// decoded once and reused) and exports. Environment-specific pieces (mounting a File, decoding and encoding
+// JPEG) are injected, so Node tests run the same code with h5wasm/node and a pure-JS codec.
+import { formatIndexCsv, parseIndexCsv, shuffledRows, type IndexRow } from '../../core/data/csv-index';
+import { cacheTransform } from '../../core/data/grey-resize';
+import { jpegSize } from '../../core/data/jpeg-header';
+import { inferLabel, sourceOfFile, RESEARCH_CLASSES, type ClassDef } from '../../core/data/labels';
+import { checkCrop, contentHash, type Finding, type FindingRule } from '../../core/data/quality';
+import { makeSplit, type SplitOptions, type SplitResult } from '../../core/data/splits';
+import { summarize, type Summary } from '../../core/data/stats';
+import type { SplitArrays, TrainingArrays } from '../../core/data/training-arrays';
+import type { TaskContext } from '../task';
+import {
+  H5FileReader,
+  H5ReadError,
+  type DatasetInfo,
+  type H5Lib,
+  type H5Module,
+  type StoredCrop,
+} from './h5-reader';
+import { researchDatasets, ResearchH5Writer, RESEARCH_DATASET_MAX } from './h5-writer';
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** 1, 3 or 4 interleaved channels in R,G,B(,A) order. */
+  channels: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+export interface LibraryEnv {
+  lib: H5Lib;
+  module: H5Module;
+  /** Make `file` readable at a path in h5wasm's FS (WORKERFS in the worker); returns the path and an unmount. */
+  mount(file: Blob & { name: string }): { path: string; unmount(): void };
+  /** Decode encoded crop bytes (JPEG, PNG...) to pixels; throws on bytes that are not an image. */
+  decode(bytes: Uint8Array): Promise<DecodedImage>;
+  /** Encode pixels as JPEG (for exporting image stacks in the research layout). */
+  encodeJpeg(img: DecodedImage): Promise<Uint8Array>;
+  /** A scratch path for writing exports (MEMFS in the worker, a temp file in Node). */
+  scratchPath(name: string): string;
+}
+
+/** Per-crop flag bits (for the gallery filter). */
+export const FLAG_BITS: Record<FindingRule, number> = {
+  black: 1,
+  undecodable: 2,
+  duplicate: 4,
+  tiny: 8,
+  empty: 16,
+};
+
+interface DsEntry {
+  name: string;
+  count: number;
+  dtype: string;
+  info: DatasetInfo | null;
+  compression: string | null;
+  /** Per crop, filled by the overview pass (from bytes and JPEG headers, no decoding). */
+  bytes: Uint32Array;
+  width: Uint16Array;
+  height: Uint16Array;
+  /** Brightest grey after decoding; -2 not decoded yet, -1 undecodable. */
+  maxGrey: Int16Array;
+  flags: Uint8Array;
+  /** Per-crop label from an imported CSV; 255 = the source's label. */
+  labels: Uint8Array | null;
+  indexed: boolean;
+  /** Decode cache: count x side x side grey pixels, and the side it was made with. */
+  cache: Uint8Array | null;
+  cacheSide: number;
+}
+
+interface SourceEntry {
+  id: string;
+  name: string;
+  kind: 'file' | 'memory';
+  origin: string;
+  sizeBytes: number;
+  label: number | null;
+  group: string;
+  datasets: DsEntry[];
+  skipped: { path: string; reason: string }[];
+  reader: H5FileReader | null;
+  memory: Uint8Array[] | null;
+  unmount: (() => void) | null;
+}
+
+export interface DatasetSummary {
+  name: string;
+  count: number;
+  dtype: string;
+  compression: string | null;
+  indexed: boolean;
+  width: Summary;
+  height: Summary;
+  area: Summary;
+  jpegBytes: Summary;
+  classCounts: number[];
+  findings: Partial<Record<FindingRule, number>>;
+  decoded: number;
+}
+
+export interface SourceSummary {
+  id: string;
+  name: string;
+  kind: 'file' | 'memory';
+  origin: string;
+  sizeBytes: number;
+  label: number | null;
+  group: string;
+  count: number;
+  datasets: DatasetSummary[];
+  skipped: { path: string; reason: string }[];
+}
+
+export interface OpenError {
+  file: string;
+  message: string;
+}
+
+export interface CropQuery {
+  sourceId?: string | null;
+  dataset?: string | null;
+  label?: number | null;
+  flag?: FindingRule | 'any' | 'none' | null;
+  minSide?: number | null;
+  maxSide?: number | null;
+}
+
+export interface CropRow {
+  ordinal: number;
+  sourceId: string;
+  file: string;
+  dataset: string;
+  index: number;
+  label: number | null;
+  width: number;
+  height: number;
+  bytes: number;
+  flags: number;
+}
+
+export interface CropDetail extends CropRow {
+  crop: StoredCrop;
+  findings: Finding[];
+  maxGrey: number;
+}
+
+export interface SplitSummary {
+  description: string;
+  counts: { train: number[]; val: number[]; test: number[] };
+  dropped: number;
+  warnings: string[];
+  unlabeled: number;
+}
+
+const NO_LABEL = 255;
+const READ_BATCH = 256;
+
+let sourceSeq = 0;
+
+function sanitizeName(name: string): string {
+  return (
+    name
+      .replace(/^.*[\\/]/, '')
+      .replace(/\.(h5|hdf5|hdf|he5)$/i, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '_') || 'source'
+  );
+}
+
+function newDs(name: string, count: number, dtype: string, info: DatasetInfo | null): DsEntry {
+  return {
+    name,
+    count,
+    dtype,
+    info,
+    compression: info?.compression ?? null,
+    bytes: new Uint32Array(count),
+    width: new Uint16Array(count),
+    height: new Uint16Array(count),
+    maxGrey: new Int16Array(count).fill(-2),
+    flags: new Uint8Array(count),
+    labels: null,
+    indexed: false,
+    cache: null,
+    cacheSide: 0,
+  };
+}
+
+export class DataLibrary {
+  private sources: SourceEntry[] = [];
+  private findings: Finding[] = [];
+  private seenHashes = new Map<string, { file: string; dataset: string; index: number }>();
+  private split: (SplitResult & { key: string }) | null = null;
+  classes: readonly ClassDef[] = RESEARCH_CLASSES;
+
+  constructor(private readonly env: LibraryEnv) {}
+
+  // ---- opening -------------------------------------------------------------------------------------
+
+  /** Open HDF5 files lazily; each bad file gives a specific error and the others still open. */
+  openFiles(files: (Blob & { name: string })[]): { sources: SourceSummary[]; errors: OpenError[] } {
+    const opened: SourceSummary[] = [];
+    const errors: OpenError[] = [];
+    for (const f of files) {
+      let mount: { path: string; unmount(): void } | null = null;
+      try {
+        mount = this.env.mount(f);
+        const reader = H5FileReader.open(this.env.lib, this.env.module, mount.path, f.name);
+        if (reader.datasets.length === 0) {
+          const why = reader.skipped.map((s) => `${s.path}: ${s.reason}`).join('; ');
+          reader.close();
+          throw new H5ReadError(
+            `${f.name} has no crop datasets${why ? ` (${why})` : ''}. Nothing was added from it.`,
+            f.name,
+          );
+        }
+        opened.push(this.addSource(f.name, 'file', f.name, f.size, reader, null, mount.unmount, null));
+      } catch (e) {
+        mount?.unmount();
+        errors.push({ file: f.name, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    this.split = null;
+    return { sources: opened, errors };
+  }
+
+  /** A source of JPEG crops held in memory (e.g. extracted from a video by the extract area). */
+  addMemorySource(src: { name: string; label: number; crops: Uint8Array[]; origin: string }): SourceSummary {
+    const s = this.addSource(src.name, 'memory', src.origin, 0, null, src.crops, null, src.label);
+    this.split = null;
+    return s;
+  }
+
+  /** Path to a file opened directly from h5wasm's file system (Node scripts and tests). */
+  openPath(path: string, name: string, sizeBytes = 0): SourceSummary {
+    const reader = H5FileReader.open(this.env.lib, this.env.module, path, name);
+    this.split = null;
+    return this.addSource(name, 'file', name, sizeBytes, reader, null, null, null);
+  }
+
+  private addSource(
+    name: string,
+    kind: 'file' | 'memory',
+    origin: string,
+    sizeBytes: number,
+    reader: H5FileReader | null,
+    memory: Uint8Array[] | null,
+    unmount: (() => void) | null,
+    label: number | null,
+  ): SourceSummary {
+    const datasets = reader
+      ? reader.datasets.map((d) => newDs(d.name, d.count, d.dtype, d))
+      : [newDs(sanitizeName(name), memory!.length, 'JPEG in memory', null)];
+    const entry: SourceEntry = {
+      id: `src-${++sourceSeq}`,
+      name,
+      kind,
+      origin,
+      sizeBytes: kind === 'memory' ? memory!.reduce((a, c) => a + c.length, 0) : sizeBytes,
+      label: label ?? inferLabel(name, this.classes),
+      group: kind === 'file' ? sourceOfFile(name) : origin,
+      datasets,
+      skipped: reader?.skipped ?? [],
+      reader,
+      memory,
+      unmount,
+    };
+    this.sources.push(entry);
+    return this.summarize(entry);
+  }
+
+  closeSource(id: string): void {
+    const i = this.sources.findIndex((s) => s.id === id);
+    if (i < 0) return;
+    const s = this.sources[i]!;
+    s.reader?.close();
+    s.unmount?.();
+    this.sources.splice(i, 1);
+    this.split = null;
+    this.rebuildFindings();
+  }
+
+  setLabel(id: string, label: number | null): void {
+    this.source(id).label = label;
+    this.split = null;
+  }
+
+  setClasses(classes: readonly ClassDef[]): void {
+    this.classes = classes;
+  }
+
+  private source(id: string): SourceEntry {
+    const s = this.sources.find((x) => x.id === id);
+    if (!s) throw new Error(`No open source with id ${id}; it may have been closed`);
+    return s;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------
+
+  private readRange(s: SourceEntry, d: DsEntry, start: number, count: number): StoredCrop[] {
+    if (s.memory) return s.memory.slice(start, start + count).map((bytes) => ({ kind: 'encoded', bytes }));
+    return s.reader!.read(d.info!, start, count);
+  }
+
+  /** Overview pass: sizes from bytes and JPEG headers, content hashes for duplicates. No decoding. */
+  async index(ctx?: TaskContext): Promise<SourceSummary[]> {
+    const total = this.totalCrops();
+    let done = 0;
+    for (const s of this.sources) {
+      for (const d of s.datasets) {
+        if (d.indexed) {
+          done += d.count;
+          continue;
+        }
+        for (let start = 0; start < d.count; start += READ_BATCH) {
+          const n = Math.min(READ_BATCH, d.count - start);
+          let crops: StoredCrop[];
+          try {
+            crops = this.readRange(s, d, start, n);
+          } catch (e) {
+            // A damaged stretch: record every element as unreadable, keep going.
+            for (let k = 0; k < n; k++) this.recordUnreadable(s, d, start + k, e);
+            continue;
+          }
+          crops.forEach((c, k) => this.measureStored(s, d, start + k, c));
+          done += n;
+          ctx?.progress({ done, total, unit: 'crops', message: `indexing ${s.name} › ${d.name}` });
+          await ctx?.checkpoint();
+        }
+        d.indexed = true;
+      }
+    }
+    return this.summaries();
+  }
+
+  private recordUnreadable(s: SourceEntry, d: DsEntry, i: number, e: unknown): void {
+    d.maxGrey[i] = -1;
+    d.flags[i]! |= FLAG_BITS.undecodable;
+    this.findings.push({
+      file: s.name,
+      dataset: d.name,
+      index: i,
+      rule: 'undecodable',
+      message: e instanceof Error ? e.message : String(e),
+    });
+  }
+
+  private measureStored(s: SourceEntry, d: DsEntry, i: number, c: StoredCrop): void {
+    const loc = { file: s.name, dataset: d.name, index: i };
+    if (c.kind === 'encoded') {
+      d.bytes[i] = c.bytes.length;
+      const size = jpegSize(c.bytes);
+      if (size) {
+        d.width[i] = size.width;
+        d.height[i] = size.height;
+      }
+      const hash = contentHash(c.bytes);
+      if (c.bytes.length === 0) {
+        this.addFindings(
+          d,
+          i,
+          checkCrop(loc, { width: 0, height: 0, bytes: 0, maxGrey: -1, hash }, this.seenHashes),
+        );
+      } else {
+        const first = this.seenHashes.get(hash);
+        if (first) {
+          this.addFindings(d, i, [
+            {
+              ...loc,
+              rule: 'duplicate',
+              message: `${loc.file} › ${loc.dataset} [${i}] has the same bytes as ${first.file} › ${first.dataset} [${first.index}]`,
+            },
+          ]);
+        } else this.seenHashes.set(hash, loc);
+      }
+    } else {
+      d.bytes[i] = c.data.length;
+      d.width[i] = c.width;
+      d.height[i] = c.height;
+    }
+  }
+
+  private addFindings(d: DsEntry, i: number, list: Finding[]): void {
+    for (const f of list) {
+      d.flags[i]! |= FLAG_BITS[f.rule];
+      this.findings.push(f);
+    }
+  }
+
+  private rebuildFindings(): void {
+    const names = new Set(this.sources.map((s) => s.name));
+    this.findings = this.findings.filter((f) => names.has(f.file));
+  }
+
+  // ---- decode cache --------------------------------------------------------------------------------
+
+  /**
+   * Decode every crop not yet in the cache for this side (grey, side x side), measuring brightness and
+   * flagging undecodable and black crops. A change of side invalidates the cache.
+   */
+  async decodeAll(
+    side: number,
+    ctx?: TaskContext,
+  ): Promise<{ decoded: number; failed: number; seconds: number }> {
+    await this.index(ctx);
+    const t0 = performance.now();
+    const total = this.totalCrops();
+    let done = 0;
+    let decoded = 0;
+    let failed = 0;
+    for (const s of this.sources) {
+      for (const d of s.datasets) {
+        if (!d.cache || d.cacheSide !== side) {
+          d.cache = new Uint8Array(d.count * side * side);
+          d.cacheSide = side;
+          d.maxGrey.fill(-2);
+          d.flags.forEach(
+            (f, i) => (d.flags[i] = f & ~(FLAG_BITS.black | FLAG_BITS.undecodable | FLAG_BITS.tiny)),
+          );
+          this.findings = this.findings.filter(
+            (f) =>
+              !(
+                f.file === s.name &&
+                f.dataset === d.name &&
+                (f.rule === 'black' || f.rule === 'undecodable' || f.rule === 'tiny')
+              ),
+          );
+        }
+        for (let start = 0; start < d.count; start += READ_BATCH) {
+          const n = Math.min(READ_BATCH, d.count - start);
+          let todo = false;
+          for (let k = 0; k < n; k++) if (d.maxGrey[start + k] === -2) todo = true;
+          if (!todo) {
+            done += n;
+            continue;
+          }
+          let crops: StoredCrop[];
+          try {
+            crops = this.readRange(s, d, start, n);
+          } catch (e) {
+            for (let k = 0; k < n; k++) this.recordUnreadable(s, d, start + k, e);
+            failed += n;
+            done += n;
+            continue;
+          }
+          const results = await Promise.all(
+            crops.map(async (c, k) => {
+              if (d.maxGrey[start + k] !== -2) return null;
+              try {
+                const img =
+                  c.kind === 'encoded'
+                    ? await this.env.decode(c.bytes)
+                    : { width: c.width, height: c.height, channels: c.channels, data: c.data };
+                return { img, error: null as string | null };
+              } catch (e) {
+                return { img: null, error: e instanceof Error ? e.message : String(e) };
+              }
+            }),
+          );
+          results.forEach((r, k) => {
+            if (!r) return;
+            const i = start + k;
+            const loc = { file: s.name, dataset: d.name, index: i };
+            if (!r.img) {
+              d.maxGrey[i] = -1;
+              failed++;
+              this.addFindings(d, i, [
+                {
+                  ...loc,
+                  rule: 'undecodable',
+                  message: `${s.name} › ${d.name} [${i}] is not a decodable image (${r.error}); it is left out of training`,
+                },
+              ]);
+              return;
+            }
+            const { img } = r;
+            const out = d.cache!.subarray(i * side * side, (i + 1) * side * side);
+            cacheTransform(img.data, img.width, img.height, img.channels, side, out);
+            let maxGrey = 0;
+            // Brightness on the full-resolution grey would cost a second pass; the 40x40 bilinear image
+            // keeps the maximum of an all-black crop at 0 and of a bright spatter well above the threshold.
+            for (let p = 0; p < out.length; p++) if (out[p]! > maxGrey) maxGrey = out[p]!;
+            d.maxGrey[i] = maxGrey;
+            d.width[i] = img.width;
+            d.height[i] = img.height;
+            decoded++;
+            const flags = checkCrop(
+              loc,
+              {
+                width: img.width,
+                height: img.height,
+                bytes: d.bytes[i]!,
+                maxGrey,
+                hash: `${s.id}/${d.name}/${i}`,
+              },
+              new Map(),
+            );
+            this.addFindings(d, i, flags);
+          });
+          done += n;
+          ctx?.progress({ done, total, unit: 'crops', message: `decoding ${s.name} › ${d.name}` });
+          await ctx?.checkpoint();
+        }
+      }
+    }
+    return { decoded, failed, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  // ---- labels, CSV ---------------------------------------------------------------------------------
+
+  private totalCrops(): number {
+    let n = 0;
+    for (const s of this.sources) for (const d of s.datasets) n += d.count;
+    return n;
+  }
+
+  private labelOf(s: SourceEntry, d: DsEntry, i: number): number | null {
+    const own = d.labels?.[i];
+    if (own !== undefined && own !== NO_LABEL) return own;
+    return s.label;
+  }
+
+  /** Every crop in index order (sources, datasets, elements) — the research CSV rows. */
+  indexRows(): IndexRow[] {
+    const rows: IndexRow[] = [];
+    for (const s of this.sources) {
+      for (const d of s.datasets) {
+        for (let i = 0; i < d.count; i++) {
+          const label = this.labelOf(s, d, i);
+          rows.push({ file: s.name, dataset: d.name, dsIdx: i, label: label ?? -1 });
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** `unshuffled_images.csv` (shuffled = false) or `images.csv` (shuffled with the seed, as the research code). */
+  exportCsv(shuffled: boolean, seed: number): string {
+    const rows = this.indexRows().filter((r) => r.label >= 0);
+    return formatIndexCsv(shuffled ? shuffledRows(rows, seed) : rows);
+  }
+
+  /** Apply per-crop labels from a research CSV; rows are matched by file name, dataset and ds_idx. */
+  importCsv(text: string): {
+    rows: number;
+    matched: number;
+    unmatched: number;
+    firstUnmatched: string | null;
+  } {
+    const rows = parseIndexCsv(text);
+    let matched = 0;
+    let firstUnmatched: string | null = null;
+    const byName = new Map<string, SourceEntry>();
+    for (const s of this.sources) byName.set(s.name.replace(/^.*[\\/]/, ''), s);
+    for (const r of rows) {
+      const s = byName.get(r.file.replace(/^.*[\\/]/, ''));
+      const d = s?.datasets.find((x) => x.name === r.dataset || `/${x.name}` === r.dataset);
+      if (!s || !d || r.dsIdx >= d.count || r.label >= NO_LABEL) {
+        firstUnmatched ??= `${r.file},${r.dataset},${r.dsIdx}`;
+        continue;
+      }
+      d.labels ??= new Uint8Array(d.count).fill(NO_LABEL);
+      d.labels[r.dsIdx] = r.label;
+      matched++;
+    }
+    this.split = null;
+    return { rows: rows.length, matched, unmatched: rows.length - matched, firstUnmatched };
+  }
+
+  // ---- overview and gallery ------------------------------------------------------------------------
+
+  summaries(): SourceSummary[] {
+    return this.sources.map((s) => this.summarize(s));
+  }
+
+  private summarize(s: SourceEntry): SourceSummary {
+    const datasets = s.datasets.map((d): DatasetSummary => {
+      const known: number[] = [];
+      for (let i = 0; i < d.count; i++) if (d.width[i]! > 0) known.push(i);
+      const pick = (f: (i: number) => number) => summarize(known.map(f));
+      const classCounts: number[] = [];
+      const findings: Partial<Record<FindingRule, number>> = {};
+      let decoded = 0;
+      for (let i = 0; i < d.count; i++) {
+        const l = this.labelOf(s, d, i);
+        if (l !== null) classCounts[l] = (classCounts[l] ?? 0) + 1;
+        if (d.maxGrey[i]! >= 0) decoded++;
+        const f = d.flags[i]!;
+        if (f) {
+          for (const [rule, bit] of Object.entries(FLAG_BITS) as [FindingRule, number][]) {
+            if (f & bit) findings[rule] = (findings[rule] ?? 0) + 1;
+          }
+        }
+      }
+      for (let c = 0; c < classCounts.length; c++) classCounts[c] ??= 0;
+      return {
+        name: d.name,
+        count: d.count,
+        dtype: d.dtype,
+        compression: d.compression,
+        indexed: d.indexed,
+        width: pick((i) => d.width[i]!),
+        height: pick((i) => d.height[i]!),
+        area: pick((i) => d.width[i]! * d.height[i]!),
+        jpegBytes: summarize(d.indexed ? d.bytes : []),
+        classCounts,
+        findings,
+        decoded,
+      };
+    });
+    return {
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      origin: s.origin,
+      sizeBytes: s.sizeBytes,
+      label: s.label,
+      group: s.group,
+      count: datasets.reduce((a, d) => a + d.count, 0),
+      datasets,
+      skipped: s.skipped,
+    };
+  }
+
+  /** Findings with their locations (the first `limit`) and the total. */
+  listFindings(limit = 1000, rule?: FindingRule): { total: number; findings: Finding[] } {
+    const list = rule ? this.findings.filter((f) => f.rule === rule) : this.findings;
+    return { total: list.length, findings: list.slice(0, limit) };
+  }
+
+  private matches: Uint32Array = new Uint32Array(0);
+
+  /** Run a gallery query; returns how many crops match. Rows are then fetched with `rows`. */
+  query(q: CropQuery): number {
+    const out: number[] = [];
+    let ordinal = 0;
+    const flagBit = q.flag && q.flag !== 'any' && q.flag !== 'none' ? FLAG_BITS[q.flag] : 0;
+    for (const s of this.sources) {
+      for (const d of s.datasets) {
+        const skip =
+          (q.sourceId && q.sourceId !== s.id) || (q.dataset && q.dataset !== d.name) ? true : false;
+        if (skip) {
+          ordinal += d.count;
+          continue;
+        }
+        for (let i = 0; i < d.count; i++, ordinal++) {
+          if (q.label !== undefined && q.label !== null && this.labelOf(s, d, i) !== q.label) continue;
+          const f = d.flags[i]!;
+          if (flagBit && !(f & flagBit)) continue;
+          if (q.flag === 'any' && !f) continue;
+          if (q.flag === 'none' && f) continue;
+          const side = Math.max(d.width[i]!, d.height[i]!);
+          if (q.minSide && side < q.minSide) continue;
+          if (q.maxSide && side > q.maxSide) continue;
+          out.push(ordinal);
+        }
+      }
+    }
+    this.matches = Uint32Array.from(out);
+    return out.length;
+  }
+
+  private locate(ordinal: number): { s: SourceEntry; d: DsEntry; i: number } {
+    let o = ordinal;
+    for (const s of this.sources) {
+      for (const d of s.datasets) {
+        if (o < d.count) return { s, d, i: o };
+        o -= d.count;
+      }
+    }
+    throw new RangeError(`Crop ${ordinal} does not exist (there are ${this.totalCrops()})`);
+  }
+
+  private row(ordinal: number): CropRow {
+    const { s, d, i } = this.locate(ordinal);
+    return {
+      ordinal,
+      sourceId: s.id,
+      file: s.name,
+      dataset: d.name,
+      index: i,
+      label: this.labelOf(s, d, i),
+      width: d.width[i]!,
+      height: d.height[i]!,
+      bytes: d.bytes[i]!,
+      flags: d.flags[i]!,
+    };
+  }
+
+  /** Rows [offset, offset + limit) of the last query. */
+  rows(offset: number, limit: number): CropRow[] {
+    const end = Math.min(this.matches.length, offset + limit);
+    const out: CropRow[] = [];
+    for (let k = Math.max(0, offset); k < end; k++) out.push(this.row(this.matches[k]!));
+    return out;
+  }
+
+  /** The stored crops (JPEG bytes or pixels) of these ordinals, for thumbnails. */
+  crops(ordinals: number[]): (StoredCrop | null)[] {
+    return ordinals.map((o) => {
+      try {
+        const { s, d, i } = this.locate(o);
+        return this.readRange(s, d, i, 1)[0] ?? null;
+      } catch {
+        return null;
+      }
+    });
+  }
+
+  detail(ordinal: number): CropDetail {
+    const row = this.row(ordinal);
+    const { s, d, i } = this.locate(ordinal);
+    const crop = this.readRange(s, d, i, 1)[0]!;
+    const findings = this.findings.filter((f) => f.file === s.name && f.dataset === d.name && f.index === i);
+    return { ...row, crop, findings, maxGrey: d.maxGrey[i]! };
+  }
+
+  // ---- splits and training arrays ------------------------------------------------------------------
+
+  /** Labels and groups of every crop; unlabeled and undecodable crops get label 255 (left out). */
+  private labelsAndGroups(): { labels: Uint8Array; groups: Uint32Array; unlabeled: number } {
+    const n = this.totalCrops();
+    const labels = new Uint8Array(n);
+    const groups = new Uint32Array(n);
+    const groupIds = new Map<string, number>();
+    let o = 0;
+    let unlabeled = 0;
+    for (const s of this.sources) {
+      const g = groupIds.get(s.group) ?? groupIds.size;
+      groupIds.set(s.group, g);
+      for (const d of s.datasets) {
+        for (let i = 0; i < d.count; i++, o++) {
+          const l = this.labelOf(s, d, i);
+          const bad = d.maxGrey[i] === -1;
+          labels[o] = l === null || bad ? NO_LABEL : l;
+          if (l === null) unlabeled++;
+          groups[o] = g;
+        }
+      }
+    }
+    return { labels, groups, unlabeled };
+  }
+
+  makeSplit(opts: SplitOptions): SplitSummary {
+    const { labels, groups, unlabeled } = this.labelsAndGroups();
+    // Only labelled, readable crops take part; ordinals are mapped back after splitting.
+    const keep: number[] = [];
+    for (let o = 0; o < labels.length; o++) if (labels[o] !== NO_LABEL) keep.push(o);
+    const sub = Uint8Array.from(keep, (o) => labels[o]!);
+    const subGroups = Uint32Array.from(keep, (o) => groups[o]!);
+    const r = makeSplit(sub, opts, subGroups);
+    const back = (a: Uint32Array) => Uint32Array.from(a, (k) => keep[k]!);
+    const result: SplitResult = { ...r, train: back(r.train), val: back(r.val), test: back(r.test) };
+    this.split = { ...result, key: JSON.stringify(opts) };
+    const count = (a: Uint32Array) => {
+      const c: number[] = new Array<number>(this.classes.length).fill(0);
+      for (const o of a) c[labels[o]!] = (c[labels[o]!] ?? 0) + 1;
+      return c;
+    };
+    const warnings = [...r.warnings];
+    if (unlabeled > 0)
+      warnings.push(`${unlabeled} crops have no label and are left out: choose a class for their file.`);
+    return {
+      description: r.description,
+      counts: { train: count(result.train), val: count(result.val), test: count(result.test) },
+      dropped: r.dropped,
+      warnings,
+      unlabeled,
+    };
+  }
+
+  /** Decode (once) and gather the split's crops into the hand-over arrays for training. */
+  async buildTrainingArrays(
+    opts: { side: number; split: SplitOptions; classNames?: string[] },
+    ctx?: TaskContext,
+  ): Promise<TrainingArrays> {
+    await this.decodeAll(opts.side, ctx);
+    const summary = this.makeSplit(opts.split);
+    const split = this.split!;
+    const side = opts.side;
+    const gather = (ordinals: Uint32Array): SplitArrays => {
+      const keep = Array.from(ordinals).filter((o) => {
+        const { d, i } = this.locate(o);
+        return d.maxGrey[i]! >= 0;
+      });
+      const x = new Uint8Array(keep.length * side * side);
+      const y = new Uint8Array(keep.length);
+      const ids: string[] = [];
+      keep.forEach((o, k) => {
+        const { s, d, i } = this.locate(o);
+        x.set(d.cache!.subarray(i * side * side, (i + 1) * side * side), k * side * side);
+        y[k] = this.labelOf(s, d, i)!;
+        ids.push(`${s.name}/${d.name}/${i}`);
+      });
+      return { x, y, ids };
+    };
+    return {
+      side,
+      classNames: opts.classNames ?? this.classes.map((c) => c.name),
+      splitDescription: summary.description,
+      train: gather(split.train),
+      val: gather(split.val),
+      test: gather(split.test),
+    };
+  }
+
+  // ---- export --------------------------------------------------------------------------------------
+
+  /**
+   * Write the chosen sources (all when empty) as one research-layout HDF5 file: each source's crops in
+   * datasets `<source>_<n>` of at most 10,000. Image stacks are JPEG-encoded. Returns the file's bytes.
+   */
+  async exportH5(sourceIds: string[], fileName: string, ctx?: TaskContext): Promise<Uint8Array> {
+    const chosen = sourceIds.length ? sourceIds.map((id) => this.source(id)) : this.sources;
+    const path = this.env.scratchPath(fileName);
+    const writer = await ResearchH5Writer.create(this.env.lib, path);
+    const total = chosen.reduce((a, s) => a + s.datasets.reduce((b, d) => b + d.count, 0), 0);
+    let done = 0;
+    try {
+      const used = new Set<string>();
+      for (const s of chosen) {
+        // A file keeps its research dataset names (already `<video>_<n>`, <= 10,000); an in-memory
+        // source, a stack or a clashing name is written as `<source>_<n>`.
+        const readAll = async (d: DsEntry) => {
+          const crops: Uint8Array[] = [];
+          for (let start = 0; start < d.count; start += READ_BATCH) {
+            const part = this.readRange(s, d, start, Math.min(READ_BATCH, d.count - start));
+            for (const c of part) crops.push(c.kind === 'encoded' ? c.bytes : await this.env.encodeJpeg(c));
+            done += part.length;
+            ctx?.progress({ done, total, unit: 'crops', message: `exporting ${s.name} › ${d.name}` });
+            await ctx?.checkpoint();
+          }
+          return crops;
+        };
+        const keepNames =
+          s.kind === 'file' &&
+          s.datasets.every(
+            (d) =>
+              d.count <= RESEARCH_DATASET_MAX &&
+              d.info?.layout.kind !== 'stack' &&
+              !used.has(d.name) &&
+              !d.name.includes('/'),
+          );
+        if (keepNames) {
+          for (const d of s.datasets) {
+            if (d.count === 0) continue;
+            writer.addDataset({ name: d.name, crops: await readAll(d) });
+            used.add(d.name);
+          }
+        } else {
+          const crops: Uint8Array[] = [];
+          for (const d of s.datasets) crops.push(...(await readAll(d)));
+          let base = sanitizeName(s.name);
+          while (used.has(`${base}_0`)) base += '_';
+          for (const ds of researchDatasets(base, crops)) {
+            writer.addDataset(ds);
+            used.add(ds.name);
+          }
+        }
+      }
+    } finally {
+      writer.close();
+    }
+    const FS = this.env.module.FS;
+    const bytes = FS.readFile(path);
+    try {
+      FS.unlink(path);
+    } catch {
+      /* scratch already gone */
+    }
+    return bytes;
+  }
+}
