@@ -6,6 +6,8 @@ import { chromium } from '@playwright/test';
 const scenario = process.argv[2] ?? 'train-step';
 const outDir = process.argv[3] ?? 'dist-train';
 const port = Number(process.argv[4] ?? 4303);
+// TRAIN_BENCH_BACKENDS=wasm,cpu narrows the train-step scenario.
+const backends = process.env.TRAIN_BENCH_BACKENDS?.split(',');
 const args = [
   '--headless=new',
   '--no-sandbox',
@@ -35,6 +37,7 @@ try {
   page.on('console', (m) => console.log(`[page] ${m.text()}`));
   await page.goto(url);
   await page.waitForFunction(() => globalThis.__studioBench !== undefined);
+  if (backends) await page.evaluate((b) => (globalThis.__trainBenchBackends = b), backends);
   const timer = setInterval(async () => {
     const log = await page.evaluate(() => globalThis.__studioBench.log.splice(0)).catch(() => []);
     for (const l of log) console.log(l);

@@ -19,7 +19,9 @@ export const scenario: BenchScenario = {
   description: `LeNet5 training step (Adam, BCE with logits) at batch ${BATCH}, images/s per backend`,
   async run(log) {
     const out: BenchRecord[] = [];
-    for (const backend of BACKENDS) {
+    // scripts/train/run-bench-page.mjs can narrow the run to some backends while iterating.
+    const only = (globalThis as { __trainBenchBackends?: BackendName[] }).__trainBenchBackends;
+    for (const backend of only ?? BACKENDS) {
       const name = `train.lenet5.${backend}.b${BATCH}`;
       const worker = createTrainWorker(`train-bench-${backend}`);
       try {
