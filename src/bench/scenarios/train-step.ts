@@ -33,8 +33,23 @@ export const scenario: BenchScenario = {
           name,
           value: Math.round(r.imgPerSec * 10) / 10,
           unit: 'img/s',
-          note: `${r.steps} timed steps after ${STEPS[backend].warmup} warm-up, ${r.msPerStep.toFixed(0)} ms/step`,
+          note: `${r.steps} timed steps after ${STEPS[backend].warmup} warm-up, ${r.msPerStep.toFixed(0)} ms/step; grey batch [256,32,32,1] into the 3-channel model (kernel folded, same numbers as replicated grey)`,
         });
+        if (backend === 'wasm') {
+          // The same model fed 3 replicated channels, as PyTorch is fed: shows what the grey folding buys.
+          const rgb = await worker.api.benchStep(backend, {
+            batch: BATCH,
+            ...STEPS[backend],
+            replicate: true,
+          });
+          log(`${name}.replicated: ${rgb.imgPerSec.toFixed(1)} img/s`);
+          out.push({
+            name: `${name}.replicated`,
+            value: Math.round(rgb.imgPerSec * 10) / 10,
+            unit: 'img/s',
+            note: 'batch [256,32,32,3] (grey replicated to 3 channels, no folding)',
+          });
+        }
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         log(`${name}: cannot train: ${msg}`);

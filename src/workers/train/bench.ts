@@ -12,6 +12,8 @@ export interface StepBenchOptions {
   /** Untimed steps first (shader compilation, wasm warm-up). */
   warmup: number;
   seed?: number;
+  /** Feed 3 identical channels instead of 1 grey channel (to measure the unfolded first layer). */
+  replicate?: boolean;
 }
 
 export interface StepBenchResult {
@@ -26,7 +28,7 @@ export interface StepBenchResult {
   lastLoss: number;
 }
 
-/** A seeded batch of grey-replicated images in [0,1] with balanced labels. */
+/** A seeded batch of grey images in [0,1] (channels copies of each pixel) with balanced labels. */
 export function syntheticBatch(batch: number, size: number, channels: number, seed: number) {
   const rng = createRng(deriveSeed(seed, 'synthetic-batch'));
   const x = new Float32Array(batch * size * size * channels);
@@ -45,9 +47,11 @@ export async function benchTrainStep(
 ): Promise<StepBenchResult> {
   const model = o.model ?? 'lenet5';
   const input = { size: 32, channels: 3 };
+  // Grey batches are fed as one channel to the 3-channel model, as the training pipeline does.
+  const fed = o.replicate ? 3 : 1;
   const trainer = new Trainer({ model, input, lr: 1e-3, weightDecay: 1e-4, seed: o.seed ?? 1234 });
-  const data = syntheticBatch(o.batch, input.size, input.channels, o.seed ?? 1234);
-  const x = tf.tensor4d(data.x, [o.batch, input.size, input.size, input.channels]);
+  const data = syntheticBatch(o.batch, input.size, fed, o.seed ?? 1234);
+  const x = tf.tensor4d(data.x, [o.batch, input.size, input.size, fed]);
   const y = tf.tensor2d(data.y, [o.batch, 1]);
   try {
     let firstLoss = NaN;

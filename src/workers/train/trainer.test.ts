@@ -44,3 +44,31 @@ describe('trainer on the cpu backend', () => {
     y.dispose();
   });
 });
+
+describe('grey batches on a 3-channel model', () => {
+  beforeAll(() => startNodeBackend('cpu'));
+
+  it('give the same loss and gradients as the grey image replicated to 3 channels', async () => {
+    const t = new Trainer({
+      model: 'lenet5',
+      input: { size: 32, channels: 3 },
+      lr: 1e-3,
+      weightDecay: 0,
+      seed: 3,
+    });
+    const one = syntheticBatch(4, 32, 1, 9);
+    const three = syntheticBatch(4, 32, 3, 9);
+    const y = tf.tensor2d(one.y, [4, 1]);
+    const a = t.lossAndGrads(tf.tensor4d(one.x, [4, 32, 32, 1]), y);
+    const b = t.lossAndGrads(tf.tensor4d(three.x, [4, 32, 32, 3]), y);
+    expect((await a.loss.data())[0]).toBeCloseTo((await b.loss.data())[0]!, 5);
+    for (const name of Object.keys(b.grads)) {
+      expect(a.grads[name]!.shape).toEqual(b.grads[name]!.shape);
+      const ga = await a.grads[name]!.data();
+      const gb = await b.grads[name]!.data();
+      const scale = Math.max(...gb.map(Math.abs), 1e-6);
+      const worst = Math.max(...ga.map((v, i) => Math.abs(v - gb[i]!)));
+      expect(worst / scale).toBeLessThan(1e-4);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // LeNet5 as the research trained it (its winner, 98.38%): conv 6@5x5 -> maxpool 2 -> conv 16@5x5 -> maxpool 2
 // -> flatten 400 -> dense 120 ReLU -> dense 84 ReLU -> dense 1, with no activation after the convolutions.
 import * as tf from '@tensorflow/tfjs';
-import { convBias } from './layers';
+import { convBias, firstLayerKernel } from './layers';
 import { param, type ModelDef, type ModelInput, type ParamSpec, type Params } from './types';
 
 export function convOut(size: number): number {
@@ -56,7 +56,7 @@ export const lenet5: ModelDef = {
     'conv 6@5x5, maxpool, conv 16@5x5, maxpool, dense 120-84-1; no activation after the convolutions',
   params: lenetParams,
   apply(p, x) {
-    const c1 = convBias(x, param(p, 'conv1.w'), param(p, 'conv1.b'), 'valid');
+    const c1 = convBias(x, firstLayerKernel(x, param(p, 'conv1.w')), param(p, 'conv1.b'), 'valid');
     const p1 = tf.maxPool(c1, 2, 2, 'valid');
     const c2 = convBias(p1, param(p, 'conv2.w'), param(p, 'conv2.b'), 'valid');
     const p2 = tf.maxPool(c2, 2, 2, 'valid');

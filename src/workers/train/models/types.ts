@@ -26,7 +26,10 @@ export interface ModelDef {
   label: string;
   description: string;
   params(input: ModelInput): ParamSpec[];
-  /** Logits [N, 1] for a batch x [N, size, size, channels] (NHWC, values in [0, 1]). */
+  /**
+   * Logits [N, 1] for a batch x [N, size, size, channels] (NHWC, values in [0, 1]); grey batches may come
+   * with 1 channel for a 3-channel model (see firstLayerKernel).
+   */
   apply(p: Params, x: tf.Tensor4D, training: boolean): tf.Tensor2D;
 }
 
