@@ -1,0 +1,165 @@
+// Data worker API: a plain object of async functions over the DataLibrary (h5wasm with WORKERFS mounts,
+// browser image codecs). Importable without a Worker: nothing loads until the first call.
+import * as Comlink from 'comlink';
+import type { ClassDef } from '../../core/data/labels';
+import type { FindingRule } from '../../core/data/quality';
+import type { SplitOptions } from '../../core/data/splits';
+import type { TrainingArrays } from '../../core/data/training-arrays';
+import { runTask, TaskRegistry, type TaskOptions } from '../task';
+import { decodeWithImageBitmap, decodeWithJpegJs, encodeJpegInWorker } from './browser-codec';
+import { DataLibrary, type CropQuery, type DecodedImage, type LibraryEnv } from './data-library';
+import type { StoredCrop } from './h5-reader';
+
+const tasks = new TaskRegistry();
+
+export type DecoderKind = 'image-bitmap' | 'jpeg-js';
+let decoderKind: DecoderKind = 'image-bitmap';
+
+let mountSeq = 0;
+let libraryPromise: Promise<DataLibrary> | null = null;
+
+function library(): Promise<DataLibrary> {
+  libraryPromise ??= (async () => {
+    const h5 = (await import('h5wasm')).default;
+    const module = await h5.ready;
+    const FS = module.FS;
+    const env: LibraryEnv = {
+      lib: h5,
+      module,
+      // WORKERFS reads the File in place (FileReaderSync slices): nothing is copied whole.
+      mount(file) {
+        const dir = `/mnt-${++mountSeq}`;
+        FS.mkdir(dir);
+        FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: file.name, data: file }] }, dir);
+        return {
+          path: `${dir}/${file.name}`,
+          unmount() {
+            try {
+              FS.unmount(dir);
+              FS.rmdir(dir);
+            } catch {
+              /* already unmounted */
+            }
+          },
+        };
+      },
+      decode: (bytes: Uint8Array): Promise<DecodedImage> =>
+        decoderKind === 'jpeg-js'
+          ? Promise.resolve().then(() => decodeWithJpegJs(bytes))
+          : decodeWithImageBitmap(bytes),
+      encodeJpeg: encodeJpegInWorker,
+      scratchPath: (name) => `/scratch-${Date.now()}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+    };
+    return new DataLibrary(env);
+  })();
+  return libraryPromise;
+}
+
+function cropBuffers(crops: (StoredCrop | null)[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const c of crops) {
+    if (!c) continue;
+    const buf = (c.kind === 'encoded' ? c.bytes : c.data).buffer;
+    if (buf instanceof ArrayBuffer && !out.includes(buf)) out.push(buf);
+  }
+  return out;
+}
+
+export const api = {
+  cancel(taskId: string): boolean {
+    return tasks.cancel(taskId);
+  },
+
+  async setDecoder(kind: DecoderKind): Promise<void> {
+    decoderKind = kind;
+  },
+
+  /** Open HDF5 files (mounted lazily); bad files come back as errors naming the file, the rest open. */
+  async openFiles(files: File[]) {
+    return (await library()).openFiles(files);
+  },
+
+  async addMemorySource(src: { name: string; label: number; crops: Uint8Array[]; origin: string }) {
+    return (await library()).addMemorySource(src);
+  },
+
+  async closeSource(id: string) {
+    (await library()).closeSource(id);
+  },
+
+  async setLabel(id: string, label: number | null) {
+    (await library()).setLabel(id, label);
+  },
+
+  async setClasses(classes: ClassDef[]) {
+    (await library()).setClasses(classes);
+  },
+
+  async summaries() {
+    return (await library()).summaries();
+  },
+
+  /** Overview pass over every crop (sizes, hashes); no decoding. */
+  index(opts?: TaskOptions) {
+    return runTask(tasks, opts, async (ctx) => (await library()).index(ctx));
+  },
+
+  /** Decode every crop into the grey side x side cache (once), flagging black and undecodable crops. */
+  decodeAll(side: number, opts?: TaskOptions) {
+    return runTask(tasks, opts, async (ctx) => (await library()).decodeAll(side, ctx));
+  },
+
+  async listFindings(limit: number, rule?: FindingRule) {
+    return (await library()).listFindings(limit, rule);
+  },
+
+  async query(q: CropQuery) {
+    return (await library()).query(q);
+  },
+
+  async rows(offset: number, limit: number) {
+    return (await library()).rows(offset, limit);
+  },
+
+  /** Stored crops (JPEG bytes or pixels) for thumbnails; buffers are transferred. */
+  async crops(ordinals: number[]) {
+    const crops = (await library()).crops(ordinals);
+    return Comlink.transfer(crops, cropBuffers(crops));
+  },
+
+  async detail(ordinal: number) {
+    return (await library()).detail(ordinal);
+  },
+
+  async makeSplit(opts: SplitOptions) {
+    return (await library()).makeSplit(opts);
+  },
+
+  buildTrainingArrays(
+    opts: { side: number; split: SplitOptions; classNames?: string[] },
+    taskOpts?: TaskOptions,
+  ): Promise<TrainingArrays> {
+    return runTask(tasks, taskOpts, async (ctx) => {
+      const a = await (await library()).buildTrainingArrays(opts, ctx);
+      return Comlink.transfer(a, [a.train.x.buffer, a.val.x.buffer, a.test.x.buffer] as ArrayBuffer[]);
+    });
+  },
+
+  async exportCsv(shuffled: boolean, seed: number) {
+    return (await library()).exportCsv(shuffled, seed);
+  },
+
+  async importCsv(text: string) {
+    return (await library()).importCsv(text);
+  },
+
+  /** Research-layout HDF5 of the chosen sources (all when empty), as bytes. */
+  exportH5(sourceIds: string[], fileName: string, opts?: TaskOptions): Promise<Uint8Array> {
+    return runTask(tasks, opts, async (ctx) => {
+      const bytes = await (await library()).exportH5(sourceIds, fileName, ctx);
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    });
+  },
+};
+
+export type DataApi = typeof api;
