@@ -15,3 +15,6 @@ export async function startNodeBackend(name: 'cpu' | 'wasm'): Promise<void> {
   await tf.ready();
   if (!ok) throw new Error(`tfjs backend ${name} failed to start in Node`);
 }
+
+/** The earlier name, still used by the eval worker's tests. */
+export const useNodeBackend = startNodeBackend;
