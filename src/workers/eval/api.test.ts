@@ -2,6 +2,7 @@
 // matches the training registry's forward pass, export to TF.js files and import back to the same outputs,
 // evaluate a split, and refuse files that are not models or whose input the crops cannot fill.
 import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../core/eval/evaluation';
 import { cropBatch } from '../../core/eval/preprocess';
@@ -101,6 +102,14 @@ describe('eval worker api', () => {
     const a = await api.classifyCrops('run-a', x, SIDE);
     const b = await api.classifyCrops(imported.key, x, SIDE);
     expect(maxAbsDiff(a, b)).toBe(0);
+    // the imported studio export can itself be written as ONNX, and onnxruntime agrees with it
+    const onnx = api.exportOnnxLoaded(imported.key, { layout: 'NHWC' });
+    const session = await ort.InferenceSession.create(onnx);
+    const input = new ort.Tensor('float32', cropBatch(x, SIDE, INPUT, 0, N), [N, 32, 32, 3]);
+    const out = await session.run({ input });
+    const raw = await api.classifyCrops(imported.key, x, SIDE, true);
+    expect(maxAbsDiff(out.logit!.data as Float32Array, raw)).toBeLessThan(1e-4);
+    await session.release();
     api.release(imported.key);
   });
 

@@ -1,6 +1,7 @@
 // Eval worker API: holds loaded models by key (a run's weights or an imported TF.js model), predicts splits
 // and crops with them, and writes the exports (TF.js layers + metadata.json, ONNX).
 import * as tf from '@tensorflow/tfjs';
+import { cacheTransform } from '../../core/data/grey-resize';
 import type { SplitArrays } from '../../core/data/training-arrays';
 import type { PredictionSet } from '../../core/eval/evaluation';
 import { describePreprocessing } from '../../core/eval/preprocess';
@@ -164,6 +165,42 @@ export const api = {
     });
   },
 
+  /**
+   * Decode dropped image files (PNG, JPEG, ...) into cache crops: grey, bilinear-resized to side x side, the
+   * same transform as the data library's cache. Files that are not images are listed, not fatal.
+   */
+  decodeImages(
+    files: Blob[],
+    names: string[],
+    side: number,
+    opts?: TaskOptions,
+  ): Promise<{ x: Uint8Array; names: string[]; failed: string[] }> {
+    return runTask(tasks, opts, async (ctx) => {
+      const crops: Uint8Array[] = [];
+      const ok: string[] = [];
+      const failed: string[] = [];
+      for (let i = 0; i < files.length; i++) {
+        try {
+          const bmp = await createImageBitmap(files[i]!);
+          const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+          const g = canvas.getContext('2d', { willReadFrequently: true })!;
+          g.drawImage(bmp, 0, 0);
+          const img = g.getImageData(0, 0, bmp.width, bmp.height);
+          crops.push(cacheTransform(img.data, bmp.width, bmp.height, 4, side));
+          ok.push(names[i]!);
+          bmp.close();
+        } catch {
+          failed.push(names[i]!);
+        }
+        ctx.progress({ done: i + 1, total: files.length, unit: 'images' });
+        await ctx.checkpoint();
+      }
+      const x = new Uint8Array(crops.length * side * side);
+      crops.forEach((c, i) => x.set(c, i * side * side));
+      return { x, names: ok, failed };
+    });
+  },
+
   /** model.json + weights.bin + metadata.json for a loaded model. */
   async exportTfjs(key: string, req: TfjsExportRequest): Promise<ExportedFile[]> {
     const { model, info } = getLoaded(key);
@@ -188,6 +225,19 @@ export const api = {
     return saveLayersModel(model, metadata);
   },
 
+  /**
+   * ONNX bytes for a loaded model of the LeNet5 family (a run, or a studio TF.js export imported back): its
+   * layer weights are read back under the registry's names (conv1/kernel -> conv1.w).
+   */
+  exportOnnxLoaded(key: string, options: OnnxExportOptions = {}): Uint8Array {
+    const { model, info } = getLoaded(key);
+    const weights = weightsOfLayersModel(model);
+    return exportOnnx(info.name, info.input, weights, {
+      ...options,
+      metadata: { classes: info.classNames.join(','), ...options.metadata },
+    });
+  },
+
   /** ONNX bytes for a studio model (LeNet5 family); pure computation, no tfjs needed. */
   exportOnnx(spec: RunModelSpec, options: OnnxExportOptions = {}): Uint8Array {
     return exportOnnx(spec.modelName, spec.input, spec.weights, {
@@ -200,6 +250,22 @@ export const api = {
     return tasks.cancel(taskId);
   },
 };
+
+/** A layers model's weights under the registry's names: layer `conv1` kernel/bias -> `conv1.w`/`conv1.b`. */
+function weightsOfLayersModel(model: tf.LayersModel): WeightMap {
+  const out: WeightMap = {};
+  for (const layer of model.layers) {
+    const w = layer.getWeights();
+    if (w.length === 0) continue;
+    if (w.length !== 2)
+      throw new Error(
+        `Layer ${layer.name} has ${w.length} weight tensors; ONNX export expects kernel and bias`,
+      );
+    out[`${layer.name}.w`] = w[0]!.dataSync() as Float32Array;
+    out[`${layer.name}.b`] = w[1]!.dataSync() as Float32Array;
+  }
+  return out;
+}
 
 function register(
   model: tf.LayersModel,

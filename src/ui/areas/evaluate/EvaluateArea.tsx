@@ -1,9 +1,19 @@
-// Evaluate area (placeholder until its issue lands).
+// Evaluate area: choose a model and data, see every figure of the evaluation, export the model, and classify
+// a build video into a gas-flow timeline.
+import { DataPanel } from './DataPanel';
+import { EvaluationResults } from './EvaluationResults';
+import { ModelPanel } from './ModelPanel';
+import './evaluate.css';
+
 export function EvaluateArea() {
   return (
-    <section aria-labelledby="evaluate-title">
+    <section aria-labelledby="evaluate-title" className="area">
       <h2 id="evaluate-title">Evaluate</h2>
-      <p>Coming soon.</p>
+      <div className="grid-2">
+        <ModelPanel />
+        <DataPanel />
+      </div>
+      <EvaluationResults />
     </section>
   );
 }

@@ -1,0 +1,367 @@
+// Evaluation state: the models the eval worker holds (runs and imports), the data evaluated (a split of the
+// training arrays, test by default, or labelled images dropped in), the predictions and every figure derived
+// from them at the current decision threshold, and the exports.
+import { create } from 'zustand';
+import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
+import { predictionsToCsv } from '../core/eval/csv';
+import {
+  evaluate,
+  summarizeEvaluation,
+  type Evaluation,
+  type EvaluationSummary,
+  type PredictionSet,
+} from '../core/eval/evaluation';
+import { evalWorker } from '../workers/eval/client';
+import type { RunModelSpec } from '../workers/eval/api';
+import type { ModelInfo } from '../workers/eval/tfjs-model';
+import type { Progress } from '../workers/task';
+import { notifyError, useNotices } from './notices-store';
+
+export type SplitName = 'train' | 'val' | 'test';
+
+export interface EvalModel {
+  key: string;
+  /** What the user sees: the run name or the imported file/URL. */
+  label: string;
+  info: ModelInfo;
+  origin: 'run' | 'import';
+  runId?: string;
+  /** Kept for runs so the ONNX export (which needs the registry name and raw weights) is possible. */
+  spec?: RunModelSpec;
+}
+
+/** Images dropped in, each drop with one label (or none: then they can only be classified). */
+export interface DroppedSet {
+  names: string[];
+  x: Uint8Array;
+  side: number;
+  /** Class index per image, -1 when unlabelled. */
+  labels: number[];
+}
+
+export type DataChoice = SplitName | 'dropped';
+
+export interface EvalState {
+  models: EvalModel[];
+  activeKey: string | null;
+  /** The data library's arrays, handed over by the data/train side (null until a dataset is prepared). */
+  trainingArrays: TrainingArrays | null;
+  dropped: DroppedSet | null;
+  data: DataChoice;
+  predictions: PredictionSet | null;
+  /** The crops behind `predictions` (to show them), side x side grey each. */
+  predictionCrops: { x: Uint8Array; side: number } | null;
+  evaluation: Evaluation | null;
+  threshold: number;
+  busy: { what: string; progress?: Progress } | null;
+  /** Summary of the last evaluation per model key, for runs to keep. */
+  summaries: Record<string, EvaluationSummary>;
+
+  setTrainingArrays(a: TrainingArrays | null): void;
+  addRunModel(runId: string, label: string, spec: RunModelSpec): Promise<EvalModel | null>;
+  importModelFiles(files: File[]): Promise<EvalModel | null>;
+  importModelUrl(url: string): Promise<EvalModel | null>;
+  selectModel(key: string): void;
+  removeModel(key: string): void;
+  setData(choice: DataChoice): void;
+  /** Decode images and add them to the dropped set with `label` (null: unlabelled). */
+  dropImages(files: File[], label: number | null, side?: number): Promise<void>;
+  clearDropped(): void;
+  runEvaluation(): Promise<Evaluation | null>;
+  setThreshold(t: number): void;
+  cancel(): void;
+  exportTfjs(): Promise<void>;
+  exportOnnx(layout: 'NCHW' | 'NHWC'): Promise<void>;
+  downloadPredictionsCsv(): void;
+}
+
+let abort: AbortController | null = null;
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Save bytes as a download (the studio never uploads anything). */
+export function downloadBytes(name: string, bytes: Uint8Array | string, type: string): void {
+  const blob = new Blob([typeof bytes === 'string' ? bytes : (bytes.slice().buffer as ArrayBuffer)], {
+    type,
+  });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function fileBaseName(label: string): string {
+  return label.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
+}
+
+function cacheSide(s: EvalState): number {
+  return s.trainingArrays?.side ?? s.dropped?.side ?? 40;
+}
+
+function splitOf(
+  s: EvalState,
+): { arrays: SplitArrays; side: number; name: string; classNames?: string[] } | null {
+  if (s.data === 'dropped') {
+    const d = s.dropped;
+    if (!d || d.labels.some((l) => l < 0)) return null;
+    return {
+      arrays: { x: d.x, y: Uint8Array.from(d.labels), ids: d.names },
+      side: d.side,
+      name: 'dropped images',
+    };
+  }
+  const a = s.trainingArrays;
+  if (!a) return null;
+  return { arrays: a[s.data], side: a.side, name: s.data, classNames: a.classNames };
+}
+
+export const useEval = create<EvalState>((set, get) => {
+  const addModel = (m: EvalModel) =>
+    set((s) => ({
+      models: [...s.models.filter((x) => x.key !== m.key), m],
+      activeKey: m.key,
+      predictions: null,
+      evaluation: null,
+    }));
+
+  return {
+    models: [],
+    activeKey: null,
+    trainingArrays: null,
+    dropped: null,
+    data: 'test',
+    predictions: null,
+    predictionCrops: null,
+    evaluation: null,
+    threshold: 0.5,
+    busy: null,
+    summaries: {},
+
+    setTrainingArrays: (a) => set({ trainingArrays: a, predictions: null, evaluation: null }),
+
+    addRunModel: async (runId, label, spec) => {
+      try {
+        const key = `run-${runId}`;
+        const info = await evalWorker.api.loadRunModel(key, spec);
+        const m: EvalModel = { key, label, info, origin: 'run', runId, spec };
+        addModel(m);
+        return m;
+      } catch (e) {
+        notifyError(`Run "${label}" could not be loaded for evaluation`, message(e));
+        return null;
+      }
+    },
+
+    importModelFiles: async (files) => {
+      const json = files.find((f) => f.name.endsWith('.json') && f.name !== 'metadata.json') ?? files[0];
+      if (!json) return null;
+      try {
+        const meta = files.find((f) => f.name === 'metadata.json');
+        const weights: Record<string, ArrayBuffer> = {};
+        for (const f of files) if (f !== json && f !== meta) weights[f.name] = await f.arrayBuffer();
+        const res = await evalWorker.api.importModelFiles(
+          {
+            modelJson: await json.text(),
+            modelJsonName: json.name,
+            weights,
+            ...(meta ? { metadataJson: await meta.text() } : {}),
+          },
+          cacheSide(get()),
+        );
+        if (res.warning)
+          useNotices.getState().notify({ kind: 'warning', title: `${json.name}: ${res.warning}` });
+        const m: EvalModel = {
+          key: res.key,
+          label: `${res.info.name} (${json.name})`,
+          info: res.info,
+          origin: 'import',
+        };
+        addModel(m);
+        return m;
+      } catch (e) {
+        notifyError(`${json.name} was not imported`, message(e));
+        return null;
+      }
+    },
+
+    importModelUrl: async (url) => {
+      try {
+        const res = await evalWorker.api.importModelUrl(url, cacheSide(get()));
+        if (res.warning) useNotices.getState().notify({ kind: 'warning', title: `${url}: ${res.warning}` });
+        const m: EvalModel = {
+          key: res.key,
+          label: `${res.info.name} (${url})`,
+          info: res.info,
+          origin: 'import',
+        };
+        addModel(m);
+        return m;
+      } catch (e) {
+        notifyError(`The model at ${url} was not imported`, message(e));
+        return null;
+      }
+    },
+
+    selectModel: (key) => set({ activeKey: key, predictions: null, evaluation: null }),
+
+    removeModel: (key) => {
+      void evalWorker.api.release(key);
+      set((s) => ({
+        models: s.models.filter((m) => m.key !== key),
+        activeKey: s.activeKey === key ? null : s.activeKey,
+        predictions: s.activeKey === key ? null : s.predictions,
+        evaluation: s.activeKey === key ? null : s.evaluation,
+      }));
+    },
+
+    setData: (choice) => set({ data: choice, predictions: null, evaluation: null }),
+
+    dropImages: async (files, label, side) => {
+      const s = side ?? cacheSide(get());
+      set({ busy: { what: 'Decoding images' } });
+      try {
+        const res = await evalWorker.run('decodeImages', [files, files.map((f) => f.name), s]);
+        if (res.failed.length) {
+          notifyError(
+            `${res.failed.length} of ${files.length} files are not images and were skipped`,
+            res.failed.slice(0, 5).join(', ') + (res.failed.length > 5 ? ', ...' : ''),
+          );
+        }
+        if (res.names.length) {
+          const prev = get().dropped;
+          const keep = prev && prev.side === s ? prev : null;
+          const x = new Uint8Array((keep?.x.length ?? 0) + res.x.length);
+          if (keep) x.set(keep.x);
+          x.set(res.x, keep?.x.length ?? 0);
+          set({
+            dropped: {
+              names: [...(keep?.names ?? []), ...res.names],
+              x,
+              side: s,
+              labels: [...(keep?.labels ?? []), ...res.names.map(() => label ?? -1)],
+            },
+            data: 'dropped',
+            predictions: null,
+            evaluation: null,
+          });
+        }
+      } catch (e) {
+        notifyError('The dropped images could not be read', message(e));
+      } finally {
+        set({ busy: null });
+      }
+    },
+
+    clearDropped: () =>
+      set((s) => ({
+        dropped: null,
+        data: s.data === 'dropped' ? 'test' : s.data,
+        predictions: s.data === 'dropped' ? null : s.predictions,
+        evaluation: s.data === 'dropped' ? null : s.evaluation,
+      })),
+
+    runEvaluation: async () => {
+      const s = get();
+      const model = s.models.find((m) => m.key === s.activeKey);
+      if (!model) {
+        notifyError('Choose a model to evaluate', 'Load a run from the Runs area or import a TF.js model.');
+        return null;
+      }
+      const split = splitOf(s);
+      if (!split) {
+        notifyError(
+          s.data === 'dropped' ? 'Some dropped images have no label' : `There is no ${s.data} split yet`,
+          s.data === 'dropped'
+            ? 'Clear them and drop them again with a class chosen, or use a data split.'
+            : 'Open HDF5 files in the Data area and prepare the splits first.',
+        );
+        return null;
+      }
+      abort?.abort();
+      abort = new AbortController();
+      set({ busy: { what: `Predicting the ${split.name} split` } });
+      try {
+        const pred = await evalWorker.run('predictSplit', [model.key, split.arrays, split.side, split.name], {
+          signal: abort.signal,
+          onProgress: (p) => set({ busy: { what: `Predicting the ${split.name} split`, progress: p } }),
+        });
+        const classNames =
+          split.classNames && split.classNames.length === pred.classNames.length
+            ? split.classNames
+            : pred.classNames;
+        const predictions = { ...pred, classNames };
+        const ev = evaluate(predictions, get().threshold);
+        set((st) => ({
+          predictions,
+          predictionCrops: { x: split.arrays.x, side: split.side },
+          evaluation: ev,
+          summaries: { ...st.summaries, [model.key]: summarizeEvaluation(ev) },
+        }));
+        return ev;
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError') notifyError(`Evaluating ${model.label} failed`, message(e));
+        return null;
+      } finally {
+        set({ busy: null });
+      }
+    },
+
+    setThreshold: (t) => {
+      const p = get().predictions;
+      set({ threshold: t, evaluation: p ? evaluate(p, t) : null });
+    },
+
+    cancel: () => abort?.abort(),
+
+    exportTfjs: async () => {
+      const s = get();
+      const model = s.models.find((m) => m.key === s.activeKey);
+      if (!model) return;
+      try {
+        const summary = s.summaries[model.key];
+        const files = await evalWorker.api.exportTfjs(model.key, {
+          training: {
+            run: model.runId ?? null,
+            label: model.label,
+            ...(summary ? { evaluation: summary } : {}),
+          },
+          cacheSide: cacheSide(s),
+        });
+        const base = fileBaseName(model.label);
+        for (const f of files)
+          downloadBytes(f.name === 'weights.bin' ? f.name : `${base}-${f.name}`, f.bytes, f.type);
+      } catch (e) {
+        notifyError(`Exporting ${model.label} as TF.js failed`, message(e));
+      }
+    },
+
+    exportOnnx: async (layout) => {
+      const s = get();
+      const model = s.models.find((m) => m.key === s.activeKey);
+      if (!model) return;
+      try {
+        const bytes = model.spec
+          ? await evalWorker.api.exportOnnx(model.spec, { layout })
+          : await evalWorker.api.exportOnnxLoaded(model.key, { layout });
+        downloadBytes(`${fileBaseName(model.label)}.onnx`, bytes, 'application/octet-stream');
+      } catch (e) {
+        notifyError(`Exporting ${model.label} as ONNX failed`, message(e));
+      }
+    },
+
+    downloadPredictionsCsv: () => {
+      const { predictions, evaluation, models, activeKey } = get();
+      if (!predictions || !evaluation) return;
+      const label = models.find((m) => m.key === activeKey)?.label ?? 'model';
+      downloadBytes(
+        `${fileBaseName(label)}-${predictions.split.replace(/\s+/g, '-')}-predictions.csv`,
+        predictionsToCsv(predictions, evaluation.predicted, evaluation.confidence),
+        'text/csv',
+      );
+    },
+  };
+});

@@ -1,0 +1,114 @@
+// What the model is evaluated on: a split of the prepared data (test by default) or images dropped in with
+// a label; and the button that runs the evaluation.
+import { useState } from 'react';
+import { useEval, type DataChoice } from '../../../state/eval-store';
+
+const SPLITS: { value: DataChoice; label: string }[] = [
+  { value: 'test', label: 'Test split' },
+  { value: 'val', label: 'Validation split' },
+  { value: 'train', label: 'Training split' },
+  { value: 'dropped', label: 'Dropped images' },
+];
+
+export function DataPanel() {
+  const arrays = useEval((s) => s.trainingArrays);
+  const dropped = useEval((s) => s.dropped);
+  const data = useEval((s) => s.data);
+  const setData = useEval((s) => s.setData);
+  const dropImages = useEval((s) => s.dropImages);
+  const clearDropped = useEval((s) => s.clearDropped);
+  const runEvaluation = useEval((s) => s.runEvaluation);
+  const cancel = useEval((s) => s.cancel);
+  const busy = useEval((s) => s.busy);
+  const hasModel = useEval((s) => s.activeKey !== null);
+  const [dropLabel, setDropLabel] = useState('1');
+  const classNames = arrays?.classNames ?? ['low', 'high'];
+
+  const count = (c: DataChoice) =>
+    c === 'dropped' ? (dropped?.names.length ?? 0) : arrays ? arrays[c].y.length : 0;
+
+  return (
+    <section aria-labelledby="evaluate-data-title" className="card">
+      <h3 id="evaluate-data-title">Data</h3>
+      <fieldset>
+        <legend>Evaluate on</legend>
+        {SPLITS.map((s) => (
+          <label key={s.value} className="radio">
+            <input
+              type="radio"
+              name="evaluate-split"
+              value={s.value}
+              checked={data === s.value}
+              disabled={count(s.value) === 0}
+              onChange={() => setData(s.value)}
+            />
+            {s.label} ({count(s.value).toLocaleString('en')})
+          </label>
+        ))}
+      </fieldset>
+      {!arrays ? <p className="muted">No prepared splits yet: open HDF5 files in the Data area.</p> : null}
+      <div className="row">
+        <label>
+          Next images dropped are{' '}
+          <select
+            aria-label="Class of dropped images"
+            value={dropLabel}
+            onChange={(e) => setDropLabel(e.target.value)}
+          >
+            <option value="">unlabelled</option>
+            {classNames.map((c, i) => (
+              <option key={c} value={String(i)}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Drop or choose crop images{' '}
+          <input
+            type="file"
+            multiple
+            accept="image/*"
+            aria-label="Crop images to evaluate"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              if (files.length) void dropImages(files, dropLabel === '' ? null : Number(dropLabel));
+            }}
+          />
+        </label>
+      </div>
+      {dropped ? (
+        <p className="row">
+          <span data-testid="evaluate-dropped-count">
+            {dropped.names.length} dropped images ({dropped.labels.filter((l) => l < 0).length} unlabelled)
+          </span>
+          <button type="button" onClick={clearDropped}>
+            Clear dropped images
+          </button>
+        </p>
+      ) : null}
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          disabled={!hasModel || busy !== null}
+          onClick={() => void runEvaluation()}
+        >
+          Evaluate
+        </button>
+        {busy ? (
+          <>
+            <span role="status">
+              {busy.what}
+              {busy.progress?.total ? `: ${busy.progress.done} / ${busy.progress.total}` : '…'}
+            </span>
+            <button type="button" onClick={cancel}>
+              Cancel
+            </button>
+          </>
+        ) : null}
+      </div>
+    </section>
+  );
+}
