@@ -52,18 +52,22 @@ export function EvaluationResults() {
         {ev.report.total.toLocaleString('en')} crops)
       </h3>
       <div className="row">
-        <label className="grow">
-          Decision threshold: <output data-testid="evaluate-threshold">{threshold.toFixed(2)}</output>
-          <input
-            type="range"
-            min={0}
-            max={1}
-            step={0.01}
-            value={threshold}
-            aria-label="Decision threshold"
-            onChange={(e) => setThreshold(Number(e.target.value))}
-          />
+        <label className="grow" htmlFor="evaluate-threshold-input">
+          Decision threshold
         </label>
+        <input
+          id="evaluate-threshold-input"
+          className="grow"
+          type="range"
+          min={0}
+          max={1}
+          step={0.01}
+          value={threshold}
+          onChange={(e) => setThreshold(Number(e.target.value))}
+        />
+        <output htmlFor="evaluate-threshold-input" data-testid="evaluate-threshold">
+          {threshold.toFixed(2)}
+        </output>
         <button type="button" onClick={downloadCsv}>
           Download predictions CSV
         </button>

@@ -1,0 +1,207 @@
+// Evaluate area, end to end: a LeNet5 built in this test (tfjs in Node, seeded weights) is imported as TF.js
+// files, labelled crop images are dropped in, and the confusion matrix must equal the predictions computed
+// here; the threshold slider moves it; the ONNX export runs in onnxruntime with the same logits; the
+// predictions CSV has a row per crop; a file that is not a model is refused and nothing else is lost.
+import { readFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-web';
+import { cropBatch } from '../src/core/eval/preprocess';
+import { buildLayersModel, METADATA_FORMAT, saveLayersModel } from '../src/workers/eval/tfjs-model';
+import { getModel } from '../src/workers/train/models/registry';
+import { initialWeights } from '../src/workers/train/trainer';
+import { expect, test } from './studio';
+
+const SIDE = 40;
+const INPUT = { size: 32, channels: 3 };
+const PER_CLASS = 10;
+const N = 2 * PER_CLASS;
+
+/** Seeded crops: smooth blobs of different brightness and size, so the model's outputs spread. */
+function makeCrops(): Uint8Array {
+  const x = new Uint8Array(N * SIDE * SIDE);
+  let s = 2024;
+  const rand = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  for (let i = 0; i < N; i++) {
+    const cx = 12 + 16 * rand();
+    const cy = 12 + 16 * rand();
+    const r = 3 + 10 * rand();
+    const peak = 60 + 195 * rand();
+    for (let y = 0; y < SIDE; y++)
+      for (let xx = 0; xx < SIDE; xx++) {
+        const d2 = (xx - cx) ** 2 + (y - cy) ** 2;
+        x[(i * SIDE + y) * SIDE + xx] = Math.round(peak * Math.exp(-d2 / (2 * r * r)) + 10 * rand());
+      }
+  }
+  return x;
+}
+
+test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad input', async ({
+  studio,
+  page,
+}, testInfo) => {
+  await tf.setBackend('cpu');
+  const weights = initialWeights(getModel('lenet5').params(INPUT), 77);
+  // A larger last layer spreads the logits, so no crop sits on the decision threshold.
+  weights['fc3.w'] = weights['fc3.w']!.map((v) => v * 40);
+  const model = buildLayersModel('lenet5', INPUT, weights);
+  const files = await saveLayersModel(model, {
+    format: METADATA_FORMAT,
+    version: 1,
+    model: 'lenet5',
+    classNames: ['low', 'high'],
+    input: { ...INPUT, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
+    output: { kind: 'logit', units: 1, meaning: 'P(high) = sigmoid(output)' },
+    preprocessing: {},
+    training: { note: 'seeded weights made by the e2e test' },
+    exportedAt: new Date().toISOString(),
+  });
+  const crops = makeCrops();
+  const logits = tf.tidy(
+    () =>
+      model
+        .predict(tf.tensor4d(cropBatch(crops, SIDE, INPUT, 0, N), [N, 32, 32, 3]))
+        .dataSync() as Float32Array,
+  );
+  const probs = Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+  const labels = [...new Array<number>(PER_CLASS).fill(0), ...new Array<number>(PER_CLASS).fill(1)];
+  const counts = (t: number) => {
+    const cm = [
+      [0, 0],
+      [0, 0],
+    ];
+    probs.forEach((p, i) => (cm[labels[i]!]![p >= t ? 1 : 0]! += 1));
+    return cm;
+  };
+  // Thresholds to check: 0.5 and the grid value splitting the predictions most evenly, both with a margin.
+  const grid = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+  const safe = grid.filter((t) => probs.every((p) => Math.abs(p - t) > 1e-4));
+  expect(safe).toContain(0.5);
+  const other = safe
+    .filter((t) => t !== 0.5)
+    .sort(
+      (a, b) =>
+        Math.abs(probs.filter((p) => p >= a).length - N / 2) -
+        Math.abs(probs.filter((p) => p >= b).length - N / 2),
+    )[0]!;
+
+  await test.step('import the TF.js model (model.json + weights.bin + metadata.json)', async () => {
+    await studio.open('Evaluate');
+    await page
+      .getByLabel('Import TF.js model files')
+      .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
+    await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+    await expect(page.getByTestId('evaluate-model-info')).toContainText('low, high');
+  });
+
+  await test.step('drop labelled crop images (PNG, lossless)', async () => {
+    // The page encodes the grey crops as PNG so the studio decodes exactly these pixels.
+    const pngs = await page.evaluate(
+      async ({ data, side, n }) => {
+        const out: string[] = [];
+        for (let i = 0; i < n; i++) {
+          const c = new OffscreenCanvas(side, side);
+          const g = c.getContext('2d')!;
+          const img = g.createImageData(side, side);
+          for (let p = 0; p < side * side; p++) {
+            const v = data[i * side * side + p]!;
+            img.data.set([v, v, v, 255], p * 4);
+          }
+          g.putImageData(img, 0, 0);
+          const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+          out.push(btoa(String.fromCharCode(...bytes)));
+        }
+        return out;
+      },
+      { data: Array.from(crops), side: SIDE, n: N },
+    );
+    const asFiles = (from: number, to: number) =>
+      pngs.slice(from, to).map((b64, k) => ({
+        name: `crop_${String(from + k).padStart(2, '0')}.png`,
+        mimeType: 'image/png',
+        buffer: Buffer.from(b64, 'base64'),
+      }));
+    await page.getByLabel('Class of dropped images').selectOption({ label: 'low' });
+    await page.getByLabel('Crop images to evaluate').setInputFiles(asFiles(0, PER_CLASS));
+    await expect(page.getByTestId('evaluate-dropped-count')).toContainText(`${PER_CLASS} dropped images`);
+    await page.getByLabel('Class of dropped images').selectOption({ label: 'high' });
+    await page.getByLabel('Crop images to evaluate').setInputFiles(asFiles(PER_CLASS, N));
+    await expect(page.getByTestId('evaluate-dropped-count')).toContainText(
+      `${N} dropped images (0 unlabelled)`,
+    );
+  });
+
+  const expectCounts = async (cm: number[][]) => {
+    for (const i of [0, 1])
+      for (const j of [0, 1])
+        await expect(page.getByTestId(`cm-${i}-${j}`).locator('strong')).toHaveText(String(cm[i]![j]));
+  };
+
+  await test.step('evaluate: the confusion matrix equals the predictions computed in the test', async () => {
+    await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+    await expect(page.getByTestId('evaluate-split')).toHaveText('dropped images');
+    await expectCounts(counts(0.5));
+    const cm = counts(0.5);
+    await expect(page.getByTestId('evaluate-accuracy')).toHaveText(
+      `${((100 * (cm[0]![0]! + cm[1]![1]!)) / N).toFixed(1)}%`,
+    );
+  });
+
+  await test.step(`the threshold slider (to ${other}) updates the matrix`, async () => {
+    await page.getByLabel('Decision threshold').fill(String(other));
+    await expect(page.getByTestId('evaluate-threshold')).toHaveText(other.toFixed(2));
+    await expectCounts(counts(other));
+    await page.getByLabel('Decision threshold').fill('0.5');
+    await expectCounts(counts(0.5));
+  });
+
+  await test.step('a confusion-matrix cell shows its crops', async () => {
+    const cm = counts(0.5);
+    await page.getByTestId('cm-1-1').click();
+    const cell = page.getByRole('region', { name: 'Crops in the chosen cell' });
+    await expect(cell.getByRole('img')).toHaveCount(cm[1]![1]!);
+  });
+
+  await test.step('the predictions CSV has one row per crop with the same predicted classes', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download predictions CSV' }).click();
+    const path = await (await download).path();
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('id,split,actual,predicted,p_high,confidence,correct');
+    expect(lines).toHaveLength(N + 1);
+    for (const line of lines.slice(1)) {
+      const [id, , , predicted] = line.split(',');
+      const i = Number(/crop_(\d+)/.exec(id!)![1]);
+      expect(predicted).toBe(probs[i]! >= 0.5 ? 'high' : 'low');
+    }
+  });
+
+  await test.step('the ONNX export runs in onnxruntime with the same logits (max abs diff < 1e-4)', async () => {
+    await page.getByLabel('ONNX input layout').selectOption('NCHW');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export ONNX' }).click();
+    const d = await download;
+    expect(d.suggestedFilename()).toMatch(/\.onnx$/);
+    const bytes = new Uint8Array(await readFile(await d.path()));
+    const nhwc = cropBatch(crops, SIDE, INPUT, 0, N);
+    const nchw = new Float32Array(nhwc.length);
+    for (let n = 0; n < N; n++)
+      for (let p = 0; p < 32 * 32; p++)
+        for (let c = 0; c < 3; c++) nchw[(n * 3 + c) * 1024 + p] = nhwc[(n * 1024 + p) * 3 + c]!;
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ input: new ort.Tensor('float32', nchw, [N, 3, 32, 32]) });
+    const got = out.logit!.data as Float32Array;
+    let maxDiff = 0;
+    for (let i = 0; i < N; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - logits[i]!));
+    testInfo.annotations.push({ type: 'onnx max abs logit diff', description: String(maxDiff) });
+    expect(maxDiff).toBeLessThan(1e-4);
+    await session.release();
+  });
+
+  await test.step('a file that is not a model is refused; the loaded model stays', async () => {
+    await page.getByLabel('Import TF.js model files').setInputFiles('e2e/fixtures/left_low_0.h5');
+    await expect(studio.messages).toContainText('left_low_0.h5 is not a TensorFlow.js model');
+    await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+    await expectCounts(counts(0.5));
+  });
+});
