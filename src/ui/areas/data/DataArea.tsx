@@ -1,9 +1,24 @@
-// Data area (placeholder until its issue lands).
+// Data area: open HDF5 crop sets (and see crops other areas added), inspect them, label, split, export.
+import { CropGallery } from './CropGallery';
+import { ExportPanel } from './ExportPanel';
+import { FindingsList } from './FindingsList';
+import { OpenPanel } from './OpenPanel';
+import { SourcesOverview } from './SourcesOverview';
+import { SplitPanel } from './SplitPanel';
+import './data.css';
+
 export function DataArea() {
   return (
-    <section aria-labelledby="data-title">
+    <section aria-labelledby="data-title" className="area data-area">
       <h2 id="data-title">Data</h2>
-      <p>Coming soon.</p>
+      <OpenPanel />
+      <SourcesOverview />
+      <div className="grid-2">
+        <SplitPanel />
+        <ExportPanel />
+      </div>
+      <FindingsList />
+      <CropGallery />
     </section>
   );
 }
