@@ -58,9 +58,9 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
   const crops = makeCrops();
   const logits = tf.tidy(
     () =>
-      model
-        .predict(tf.tensor4d(cropBatch(crops, SIDE, INPUT, 0, N), [N, 32, 32, 3]))
-        .dataSync() as Float32Array,
+      (
+        model.predict(tf.tensor4d(cropBatch(crops, SIDE, INPUT, 0, N), [N, 32, 32, 3])) as tf.Tensor
+      ).dataSync() as Float32Array,
   );
   const probs = Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
   const labels = [...new Array<number>(PER_CLASS).fill(0), ...new Array<number>(PER_CLASS).fill(1)];
