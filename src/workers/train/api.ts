@@ -1,8 +1,11 @@
-// Train worker API: model registry, training-step benchmark (and, later, the training loop).
+// Train worker API: the model registry, training runs (start, pause, resume, stop through cancel) and the
+// training-step benchmark. Metric events and checkpoints flow back through a comlink-proxied events object.
 import type { BackendName } from '../../core/backends/backends';
+import type { TrainingArrays } from '../../core/data/training-arrays';
 import { initTfBackend } from '../compute/tf-backends';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import { benchTrainStep, type StepBenchOptions, type StepBenchResult } from './bench';
+import { runTraining, type RunResult, type RunSpec, type TrainEvents } from './loop';
 import { listModels, type ModelInfo } from './models/registry';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
@@ -11,9 +14,64 @@ registerWasmTrainingKernels();
 
 const tasks = new TaskRegistry();
 
+/** Pause gates of the running runs, by run id. */
+const pauses = new Map<string, { paused: boolean; wake: (() => void) | null }>();
+
 export const api = {
   listModels(channels = 3, size = 32): ModelInfo[] {
     return listModels({ size, channels });
+  },
+
+  /**
+   * Train a run to its end (completed, early-stopped, stopped by cancel, or failed with a message). The
+   * arrays should be transferred; `events` must be a comlink proxy.
+   */
+  train(
+    runId: string,
+    backend: BackendName,
+    arrays: TrainingArrays,
+    spec: RunSpec,
+    events: TrainEvents,
+    opts?: TaskOptions,
+  ): Promise<RunResult> {
+    return runTask(tasks, opts, async (ctx) => {
+      const gate = { paused: false, wake: null as (() => void) | null };
+      pauses.set(runId, gate);
+      try {
+        await initTfBackend(backend);
+        return await runTraining(arrays, spec, events, {
+          checkpoint: async () => {
+            await ctx.checkpoint();
+            while (gate.paused) {
+              await new Promise<void>((r) => {
+                gate.wake = r;
+                // wake up now and then so a stop (cancel) during a pause is seen
+                setTimeout(r, 200);
+              });
+              ctx.check();
+            }
+          },
+          stopped: () => ctx.signal.aborted,
+        });
+      } finally {
+        pauses.delete(runId);
+      }
+    });
+  },
+
+  pause(runId: string): boolean {
+    const g = pauses.get(runId);
+    if (g) g.paused = true;
+    return g !== undefined;
+  },
+
+  resume(runId: string): boolean {
+    const g = pauses.get(runId);
+    if (g) {
+      g.paused = false;
+      g.wake?.();
+    }
+    return g !== undefined;
   },
 
   /** Time training steps of a model on `backend` (started here if needed). */

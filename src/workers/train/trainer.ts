@@ -139,8 +139,10 @@ export class Trainer {
     for (const s of this.specs) {
       const m = state.m[s.name];
       const v = state.v[s.name];
-      if (m) this.m[s.name]!.assign(tf.tensor(m, s.shape));
-      if (v) this.v[s.name]!.assign(tf.tensor(v, s.shape));
+      tf.tidy(() => {
+        if (m) this.m[s.name]!.assign(tf.tensor(m, s.shape));
+        if (v) this.v[s.name]!.assign(tf.tensor(v, s.shape));
+      });
     }
   }
 
