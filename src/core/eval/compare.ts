@@ -56,7 +56,7 @@ export type MetricMode = 'max' | 'min';
 
 /** Whether a metric is better high or low, from its name (losses and errors go down). */
 export function metricMode(metric: string): MetricMode {
-  return /loss|error|ece|time|_s$/.test(metric) ? 'min' : 'max';
+  return /loss|error|ece|time|seconds|_s$/i.test(metric) ? 'min' : 'max';
 }
 
 /** The epoch with the best value of `metric` (the earliest on ties, as early stopping keeps it). */
