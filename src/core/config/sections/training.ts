@@ -11,6 +11,8 @@ export const trainingSection = {
   schedule: oneOf(['constant', 'warmup-cosine', 'plateau'], 'constant', 'Learning-rate schedule'),
   rotation: float(15, 'Random rotation range (degrees)', { min: 0, max: 180 }),
   flips: bool(false, 'Random horizontal/vertical flips'),
+  brightness: float(0, 'Random brightness shift range (fraction of full scale; 0 = off)', { min: 0, max: 1 }),
+  contrast: float(0, 'Random contrast range (factor 1 +- this; 0 = off)', { min: 0, max: 1 }),
   early_stopping: bool(true, 'Stop when validation accuracy stops improving'),
   patience: int(3, 'Early-stopping patience (epochs)', { min: 1 }),
   min_delta: float(0.001, 'Smallest validation-accuracy gain that counts', { min: 0 }),
