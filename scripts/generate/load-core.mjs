@@ -13,7 +13,7 @@ export async function loadCore(relPath) {
     root: repoRoot,
     configFile: false,
     logLevel: 'error',
-    server: { middlewareMode: true, hmr: false, watch: null },
+    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
     appType: 'custom',
     optimizeDeps: { noDiscovery: true, include: [] },
   });

@@ -4,3 +4,4 @@ export * from './prng';
 export * from './physics';
 export * from './scene';
 export { FrameCanvas, drawStreak, drawGlow, BACKGROUND_LEVEL } from './render';
+export * from './crops';

@@ -6,7 +6,7 @@ import type { SeededRandom } from './prng';
 /** Gravity in reference pixels per s² (a view ~40 mm high: 9 m/s² ≈ 900 px/s²... scaled for visible arcs). */
 export const GRAVITY = 900;
 /** Gas flow speed (m/s) to drift speed of the gas, reference px/s. */
-export const FLOW_PX_PER_MPS = 170;
+export const FLOW_PX_PER_MPS = 260;
 /** Below this glow a particle is too cold to see. */
 export const VISIBLE_GLOW = 0.12;
 /** No particle lives longer than this (keeps frame look-ups bounded). */
@@ -51,8 +51,9 @@ export interface EjectionContext {
 export function ejectParticle(rng: SeededRandom, t0: number, ctx: EjectionContext): Particle {
   const radius = Math.min(4.2, Math.max(0.9, rng.logNormal(1.7, 0.32)));
   const speed = 560 * Math.pow(1.7 / radius, 0.8) * rng.logNormal(1, 0.22);
-  // Mostly upward, tilted slightly against the scan direction (spatter trails the moving melt pool).
-  const angleDeg = rng.truncatedNormal(90 - 6 * ctx.scanDir, 12, 45, 135);
+  // Mostly upward, tilted slightly against the scan direction (spatter trails the moving melt pool) and
+  // downstream as the gas flow bends the vapour plume that carries it.
+  const angleDeg = rng.truncatedNormal(90 - 6 * ctx.scanDir - 5 * ctx.gasFlow, 12, 45, 135);
   const a = (angleDeg * Math.PI) / 180;
   const wind = ctx.gasFlow * FLOW_PX_PER_MPS;
   // A faster gas drags harder (drag grows with the relative speed); small particles feel it most.

@@ -44,17 +44,35 @@ export class FrameCanvas {
 
   /** Background + noise + glow + blue light in columns [blueFrom, blueTo), into RGBA. */
   compose(frame: number, blueFrom: number, blueTo: number, out?: Uint8ClampedArray): Uint8ClampedArray {
-    const { width: W, height: H } = this;
-    const px = out ?? new Uint8ClampedArray(W * H * 4);
-    if (px.length !== W * H * 4) throw new RangeError(`output buffer must hold ${W}x${H} RGBA pixels`);
+    return this.composeRect(frame, 0, 0, this.width, this.height, blueFrom, blueTo, out);
+  }
+
+  /** Like compose, for the rectangle (rx, ry, rw, rh) only (a crop), into a rw x rh RGBA buffer. */
+  composeRect(
+    frame: number,
+    rx: number,
+    ry: number,
+    rw: number,
+    rh: number,
+    blueFrom = 0,
+    blueTo = 0,
+    out?: Uint8ClampedArray,
+  ): Uint8ClampedArray {
+    const W = this.width;
+    const px = out ?? new Uint8ClampedArray(rw * rh * 4);
+    if (px.length !== rw * rh * 4) throw new RangeError(`output buffer must hold ${rw}x${rh} RGBA pixels`);
     const noise = this.noise;
     const mask = noise.length - 1;
-    let n = hashSeed(this.seed, frame, 0x9015e) & mask;
+    const n0 = hashSeed(this.seed, frame, 0x9015e);
     const glow = this.glow;
     const bf = Math.max(0, blueFrom);
     const bt = Math.min(W, blueTo);
-    for (let y = 0, i = 0, o = 0; y < H; y++) {
-      for (let x = 0; x < W; x++, i++, o += 4) {
+    let o = 0;
+    for (let y = ry; y < ry + rh; y++) {
+      let i = y * W + rx;
+      // noise is indexed by the pixel's place in the full frame, so a crop matches the full render
+      let n = (n0 + i * 3) & mask;
+      for (let x = rx; x < rx + rw; x++, i++, o += 4) {
         const g = glow[i]!;
         let r = BACKGROUND_LEVEL + noise[n]!;
         let gg = BACKGROUND_LEVEL + noise[(n + 1) & mask]!;
