@@ -13,6 +13,7 @@ import {
 } from '../core/train/history';
 import { transfer } from '../workers/bridge';
 import { trainWorker } from '../workers/train/client';
+import type { ModelInfo } from '../workers/train/models/registry';
 import type { LiveInfo, ResumeState, RunResult, TrainEvents, TrainingSettings } from '../workers/train/loop';
 import { useDataStore } from './data-store';
 import { notifyError } from './notices-store';
@@ -29,6 +30,9 @@ export interface StartOptions {
 }
 
 export interface TrainState {
+  /** The model registry as the train worker lists it (loaded on demand, keeps tfjs off the main thread). */
+  models: ModelInfo[];
+  loadModels(size: number, channels: number): Promise<void>;
   phase: TrainPhase;
   runId: string | null;
   backend: string | null;
@@ -68,6 +72,14 @@ function transferArrays(a: TrainingArrays): TrainingArrays {
 let abort: AbortController | null = null;
 
 export const useTrain = create<TrainState>((set, get) => ({
+  models: [],
+  loadModels: async (size, channels) => {
+    try {
+      set({ models: await trainWorker.api.listModels(channels, size) });
+    } catch (e) {
+      notifyError('The model list could not be loaded', e instanceof Error ? e.message : String(e));
+    }
+  },
   phase: 'idle',
   runId: null,
   backend: null,
