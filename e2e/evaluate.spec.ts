@@ -205,3 +205,65 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
     await expectCounts(counts(0.5));
   });
 });
+
+test('evaluate on the test split of HDF5 fixtures opened in the Data area', async ({ studio, page }) => {
+  await tf.setBackend('cpu');
+  const weights = initialWeights(getModel('lenet5').params(INPUT), 3);
+  const model = buildLayersModel('lenet5', INPUT, weights);
+  const files = await saveLayersModel(model, {
+    format: METADATA_FORMAT,
+    version: 1,
+    model: 'lenet5',
+    classNames: ['low', 'high'],
+    input: { ...INPUT, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
+    output: { kind: 'logit', units: 1, meaning: 'P(high) = sigmoid(output)' },
+    preprocessing: {},
+    training: {},
+    exportedAt: new Date().toISOString(),
+  });
+  await studio.open('Data');
+  await page
+    .getByLabel('Open HDF5 files')
+    .setInputFiles(['e2e/fixtures/left_low_0.h5', 'e2e/fixtures/left_high_2.h5']);
+  await expect(
+    page.getByRole('article', { name: 'Source left_high_2.h5' }).getByTestId('source-count'),
+  ).toHaveText('237');
+  await studio.goTo('Evaluate');
+  await page
+    .getByLabel('Import TF.js model files')
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
+  await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+  await page.getByRole('button', { name: 'Use the data library splits' }).click();
+  // 338 crops, 60/20/20: the test split is labelled and chosen by default
+  const testRadio = page.getByRole('radio', { name: /Test split/ });
+  await expect(testRadio).toBeEnabled();
+  await expect(testRadio).toBeChecked();
+  const testCount = Number(/\((\d+)\)/.exec((await testRadio.locator('..').textContent()) ?? '')![1]);
+  expect(testCount).toBeGreaterThan(50);
+  await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+  await expect(page.getByTestId('evaluate-split')).toHaveText('test');
+  const cm: number[][] = [];
+  for (const i of [0, 1]) {
+    cm.push([]);
+    for (const j of [0, 1])
+      cm[i]!.push(Number(await page.getByTestId(`cm-${i}-${j}`).locator('strong').textContent()));
+  }
+  expect(cm.flat().reduce((a, b) => a + b, 0)).toBe(testCount);
+  // The CSV of the same predictions tells the same story cell by cell.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download predictions CSV' }).click();
+  const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n').slice(1);
+  const fromCsv = [
+    [0, 0],
+    [0, 0],
+  ];
+  for (const r of rows) {
+    const [, split, actual, predicted] = r.split(',');
+    expect(split).toBe('test');
+    // the data library names the classes "low gas flow" and "high gas flow"
+    fromCsv[actual!.includes('high') ? 1 : 0]![predicted!.includes('high') ? 1 : 0]! += 1;
+  }
+  expect(fromCsv).toEqual(cm);
+  expect(cm[0]![0]! + cm[0]![1]!).toBeGreaterThan(0);
+  expect(cm[1]![0]! + cm[1]![1]!).toBeGreaterThan(0);
+});

@@ -15,6 +15,7 @@ import { evalWorker } from '../workers/eval/client';
 import type { RunModelSpec } from '../workers/eval/api';
 import type { ModelInfo } from '../workers/eval/tfjs-model';
 import type { Progress } from '../workers/task';
+import { useDataStore } from './data-store';
 import { notifyError, useNotices } from './notices-store';
 
 export type SplitName = 'train' | 'val' | 'test';
@@ -58,6 +59,8 @@ export interface EvalState {
   summaries: Record<string, EvaluationSummary>;
 
   setTrainingArrays(a: TrainingArrays | null): void;
+  /** Build the splits from the crops open in the data library (current data.* settings). */
+  loadDataSplits(): Promise<void>;
   addRunModel(runId: string, label: string, spec: RunModelSpec): Promise<EvalModel | null>;
   importModelFiles(files: File[]): Promise<EvalModel | null>;
   importModelUrl(url: string): Promise<EvalModel | null>;
@@ -142,6 +145,23 @@ export const useEval = create<EvalState>((set, get) => {
     summaries: {},
 
     setTrainingArrays: (a) => set({ trainingArrays: a, predictions: null, evaluation: null }),
+
+    loadDataSplits: async () => {
+      abort?.abort();
+      abort = new AbortController();
+      set({ busy: { what: 'Preparing the splits' } });
+      try {
+        const arrays = await useDataStore.getState().buildTrainingArrays({
+          signal: abort.signal,
+          onProgress: (p) => set({ busy: { what: 'Preparing the splits', progress: p } }),
+        });
+        set({ trainingArrays: arrays, data: 'test', predictions: null, evaluation: null });
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError') notifyError('The splits could not be prepared', message(e));
+      } finally {
+        set({ busy: null });
+      }
+    },
 
     addRunModel: async (runId, label, spec) => {
       try {

@@ -17,6 +17,7 @@ export function DataPanel() {
   const setData = useEval((s) => s.setData);
   const dropImages = useEval((s) => s.dropImages);
   const clearDropped = useEval((s) => s.clearDropped);
+  const loadDataSplits = useEval((s) => s.loadDataSplits);
   const runEvaluation = useEval((s) => s.runEvaluation);
   const cancel = useEval((s) => s.cancel);
   const busy = useEval((s) => s.busy);
@@ -46,7 +47,16 @@ export function DataPanel() {
           </label>
         ))}
       </fieldset>
-      {!arrays ? <p className="muted">No prepared splits yet: open HDF5 files in the Data area.</p> : null}
+      <p className="row">
+        <button type="button" disabled={busy !== null} onClick={() => void loadDataSplits()}>
+          {arrays ? 'Rebuild splits from the data library' : 'Use the data library splits'}
+        </button>
+        <span className="muted">
+          {arrays
+            ? `${arrays.splitDescription} (${arrays.side}×${arrays.side} crops)`
+            : 'Open HDF5 files in the Data area, then build the splits here.'}
+        </span>
+      </p>
       <div className="row">
         <label>
           Next images dropped are{' '}
