@@ -3,6 +3,7 @@
 // from them at the current decision threshold, and the exports.
 import { create } from 'zustand';
 import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
+import { allMetricsCsv } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
 import {
   evaluate,
@@ -11,12 +12,25 @@ import {
   type EvaluationSummary,
   type PredictionSet,
 } from '../core/eval/evaluation';
+import {
+  decodeTensor,
+  encodeTensor,
+  makeRunFile,
+  parseRunFile,
+  RunFileError,
+  serializeRunFile,
+  type EncodedTensor,
+} from '../core/eval/run-file';
+import type { ModelInputSpec, WeightMap } from '../core/export/sequential';
 import { evalWorker } from '../workers/eval/client';
+import type { ResumeState } from '../workers/train/loop';
+import { getModel } from '../workers/train/models/registry';
 import type { RunModelSpec } from '../workers/eval/api';
 import type { ModelInfo } from '../workers/eval/tfjs-model';
 import type { Progress } from '../workers/task';
 import { useDataStore } from './data-store';
 import { notifyError, useNotices } from './notices-store';
+import { useRuns, type RunRecord } from './runs-store';
 
 export type SplitName = 'train' | 'val' | 'test';
 
@@ -315,12 +329,22 @@ export const useEval = create<EvalState>((set, get) => {
             : pred.classNames;
         const predictions = { ...pred, classNames };
         const ev = evaluate(predictions, get().threshold);
+        const summary = summarizeEvaluation(ev);
         set((st) => ({
           predictions,
           predictionCrops: { x: split.arrays.x, side: split.side },
           evaluation: ev,
-          summaries: { ...st.summaries, [model.key]: summarizeEvaluation(ev) },
+          summaries: { ...st.summaries, [model.key]: summary },
         }));
+        // Keep the evaluation with the run, so the Runs area can list and compare it.
+        const run = model.runId ? useRuns.getState().runs.find((r) => r.id === model.runId) : undefined;
+        if (run) {
+          const withEval: RunWithExtras = { ...run, evaluation: summary };
+          void useRuns
+            .getState()
+            .saveRun(withEval)
+            .catch(() => undefined);
+        }
         return ev;
       } catch (e) {
         if ((e as Error).name !== 'AbortError') notifyError(`Evaluating ${model.label} failed`, message(e));
@@ -385,3 +409,185 @@ export const useEval = create<EvalState>((set, get) => {
     },
   };
 });
+
+// ---- runs: evaluate, rename/tag, export and import (the run records live in the runs store) -------------
+
+/** Fields the Runs and Evaluate areas add to a run record (kept by the runs store as they are). */
+export interface RunExtras {
+  tags?: string[];
+  evaluation?: EvaluationSummary;
+}
+
+export type RunWithExtras = RunRecord & RunExtras;
+
+const DEFAULT_CLASSES = ['low gas flow', 'high gas flow'];
+
+function runInput(run: RunRecord): ModelInputSpec {
+  return { size: run.config.model.input_size, channels: run.config.model.channels };
+}
+
+function runClassNames(): string[] {
+  const names = useDataStore.getState().classNames;
+  return names.length === 2 ? names : DEFAULT_CLASSES;
+}
+
+/** Load a run's best checkpoint into the eval worker and make it the model evaluated. */
+export async function evaluateRun(runId: string): Promise<boolean> {
+  const run = useRuns.getState().runs.find((r) => r.id === runId);
+  if (!run) return false;
+  const best = await useRuns.getState().loadBestWeights(runId);
+  if (!best) {
+    notifyError(`Run "${run.name}" has no checkpoint to evaluate`, 'Train it for at least one epoch first.');
+    return false;
+  }
+  const m = await useEval.getState().addRunModel(run.id, `${run.name} (${best.meta.name})`, {
+    modelName: run.model,
+    input: runInput(run),
+    weights: best.weights,
+    classNames: runClassNames(),
+  });
+  return m !== null;
+}
+
+export async function updateRunMeta(runId: string, patch: { name?: string; tags?: string[] }): Promise<void> {
+  const run = useRuns.getState().runs.find((r) => r.id === runId) as RunWithExtras | undefined;
+  if (!run) return;
+  const next: RunWithExtras = { ...run };
+  if (patch.name !== undefined) next.name = patch.name.trim() || run.name;
+  if (patch.tags !== undefined) next.tags = [...new Set(patch.tags.map((t) => t.trim()).filter(Boolean))];
+  try {
+    await useRuns.getState().saveRun(next);
+  } catch (e) {
+    notifyError(`Run "${run.name}" could not be saved`, message(e));
+  }
+}
+
+function encodeWeights(modelName: string, input: ModelInputSpec, w: WeightMap): EncodedTensor[] {
+  let shapes: Record<string, number[]> = {};
+  try {
+    shapes = Object.fromEntries(
+      getModel(modelName)
+        .params(input)
+        .map((p) => [p.name, p.shape]),
+    );
+  } catch {
+    // an architecture this studio does not know: keep the tensors flat
+  }
+  return Object.entries(w).map(([name, data]) => encodeTensor(name, shapes[name] ?? [data.length], data));
+}
+
+function decodeWeights(tensors: EncodedTensor[]): WeightMap {
+  return Object.fromEntries(tensors.map((t) => [t.name, decodeTensor(t)]));
+}
+
+/** The run file of a run: record + best checkpoint (weights and the optimizer state to resume from). */
+export async function buildRunFile(runId: string): Promise<string> {
+  const run = useRuns.getState().runs.find((r) => r.id === runId);
+  if (!run) throw new Error(`Run ${runId} is not in this browser's run history`);
+  const best = await useRuns.getState().loadBestWeights(runId);
+  const state = best ? await useRuns.getState().loadCheckpoint(runId, best.meta.name) : null;
+  const input = runInput(run);
+  const record = {
+    ...run,
+    checkpoints: best ? [best.meta] : [],
+    resume: state
+      ? {
+          epoch: state.epoch,
+          lr: state.lr,
+          earlyStopping: state.earlyStopping,
+          optimizer: {
+            step: state.optimizer.step,
+            m: encodeWeights(run.model, input, state.optimizer.m),
+            v: encodeWeights(run.model, input, state.optimizer.v),
+          },
+        }
+      : null,
+  };
+  const weights = best
+    ? { model: run.model, input, tensors: encodeWeights(run.model, input, best.weights) }
+    : null;
+  return serializeRunFile(makeRunFile(record, weights));
+}
+
+export async function exportRun(runId: string): Promise<void> {
+  const run = useRuns.getState().runs.find((r) => r.id === runId);
+  try {
+    const text = await buildRunFile(runId);
+    downloadBytes(`${fileBaseName(run?.name ?? runId)}.run.json`, text, 'application/json');
+  } catch (e) {
+    notifyError(`Run "${run?.name ?? runId}" could not be exported`, message(e));
+  }
+}
+
+/** Import a run file; refused files change nothing. Returns the new run's id. */
+export async function importRunFile(text: string, fileName: string): Promise<string | null> {
+  try {
+    const file = parseRunFile(text, fileName);
+    const src = file.run as unknown as RunWithExtras & {
+      resume?: {
+        epoch: number;
+        lr: number;
+        earlyStopping: ResumeState['earlyStopping'];
+        optimizer: { step: number; m: EncodedTensor[]; v: EncodedTensor[] };
+      } | null;
+    };
+    if (typeof src.config !== 'object' || !src.history || !Array.isArray(src.history.epochs)) {
+      throw new RunFileError(`${fileName} has no configuration or metric history.`);
+    }
+    const runs = useRuns.getState().runs;
+    const id = runs.some((r) => r.id === src.id) ? `${src.id}-imported-${Date.now().toString(36)}` : src.id;
+    const { resume, ...record } = src;
+    const run: RunWithExtras = {
+      ...record,
+      id,
+      name: runs.some((r) => r.name === src.name) ? `${src.name} (imported)` : src.name,
+      status: src.status === 'running' ? 'interrupted' : src.status,
+      checkpoints: [],
+    };
+    // Decode everything before writing anything, so a damaged file leaves the history untouched.
+    const weights = file.weights ? decodeWeights(file.weights.tensors) : null;
+    const meta = src.checkpoints?.[0];
+    const state: ResumeState | null =
+      weights && meta
+        ? {
+            epoch: resume?.epoch ?? meta.epoch,
+            weights,
+            optimizer: resume
+              ? {
+                  step: resume.optimizer.step,
+                  m: decodeWeights(resume.optimizer.m),
+                  v: decodeWeights(resume.optimizer.v),
+                }
+              : {
+                  step: 0,
+                  m: Object.fromEntries(
+                    Object.entries(weights).map(([k, w]) => [k, new Float32Array(w.length)]),
+                  ),
+                  v: Object.fromEntries(
+                    Object.entries(weights).map(([k, w]) => [k, new Float32Array(w.length)]),
+                  ),
+                },
+            history: src.history,
+            earlyStopping: resume?.earlyStopping ?? { best: meta.valAcc, bestEpoch: meta.epoch, wait: 0 },
+            lr: resume?.lr ?? src.config.training.lr,
+          }
+        : null;
+    await useRuns.getState().saveRun(run);
+    if (state && meta)
+      await useRuns
+        .getState()
+        .addCheckpoint(id, meta, state, Math.max(1, src.config.training.keep_checkpoints));
+    useNotices.getState().notify({ kind: 'info', title: `Imported run "${run.name}" from ${fileName}` });
+    return id;
+  } catch (e) {
+    notifyError(`${fileName} was not imported`, message(e));
+    return null;
+  }
+}
+
+export function allRunsMetricsCsv(runIds?: string[]): string {
+  const runs = useRuns.getState().runs.filter((r) => !runIds || runIds.includes(r.id));
+  return allMetricsCsv(
+    runs.map((r) => ({ id: r.id, name: r.name, history: r.history.epochs.map((e) => ({ ...e })) })),
+  );
+}
