@@ -6,16 +6,38 @@ import type { FindingRule } from '../../core/data/quality';
 import type { SplitOptions } from '../../core/data/splits';
 import type { TrainingArrays } from '../../core/data/training-arrays';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
-import { decodeWithImageBitmap, decodeWithJpegJs, encodeJpegInWorker } from './browser-codec';
+import {
+  decodeWithImageBitmap,
+  decodeWithImageDecoder,
+  decodeWithJpegJs,
+  encodeJpegInWorker,
+} from './browser-codec';
 import { DataLibrary, type CropQuery, type DecodedImage, type LibraryEnv } from './data-library';
 import type { StoredCrop } from './h5-reader';
+import { BlobBlockCache } from './blob-block-cache';
 
 const tasks = new TaskRegistry();
 
-export type DecoderKind = 'image-bitmap' | 'jpeg-js';
-let decoderKind: DecoderKind = 'image-bitmap';
+export type DecoderKind = 'image-decoder' | 'image-bitmap' | 'jpeg-js';
+let decoderKind: DecoderKind = 'image-decoder';
 
 let mountSeq = 0;
+let blockCache: BlobBlockCache | null = null;
+
+/** Route WORKERFS reads through a 1 MiB block cache (see blob-block-cache.ts). */
+function installBlockCache(FS: { filesystems: { WORKERFS: { stream_ops: { read: unknown } } } }): void {
+  if (blockCache) return;
+  const reader = new FileReaderSync();
+  const cache = new BlobBlockCache((blob, start, end) => reader.readAsArrayBuffer(blob.slice(start, end)));
+  blockCache = cache;
+  FS.filesystems.WORKERFS.stream_ops.read = (
+    stream: { node: { contents: Blob } },
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ) => cache.read(stream.node.contents, buffer, offset, length, position);
+}
 let libraryPromise: Promise<DataLibrary> | null = null;
 
 function library(): Promise<DataLibrary> {
@@ -28,12 +50,14 @@ function library(): Promise<DataLibrary> {
       module,
       // WORKERFS reads the File in place (FileReaderSync slices): nothing is copied whole.
       mount(file) {
+        installBlockCache(FS);
         const dir = `/mnt-${++mountSeq}`;
         FS.mkdir(dir);
         FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: file.name, data: file }] }, dir);
         return {
           path: `${dir}/${file.name}`,
           unmount() {
+            blockCache?.drop(file);
             try {
               FS.unmount(dir);
               FS.rmdir(dir);
@@ -46,7 +70,9 @@ function library(): Promise<DataLibrary> {
       decode: (bytes: Uint8Array): Promise<DecodedImage> =>
         decoderKind === 'jpeg-js'
           ? Promise.resolve().then(() => decodeWithJpegJs(bytes))
-          : decodeWithImageBitmap(bytes),
+          : decoderKind === 'image-bitmap' || typeof ImageDecoder === 'undefined'
+            ? decodeWithImageBitmap(bytes)
+            : decodeWithImageDecoder(bytes),
       encodeJpeg: encodeJpegInWorker,
       scratchPath: (name) => `/scratch-${Date.now()}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
     };

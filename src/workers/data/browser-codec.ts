@@ -33,6 +33,49 @@ export async function decodeWithImageBitmap(bytes: Uint8Array): Promise<DecodedI
   return { width, height, channels: 4, data };
 }
 
+/**
+ * WebCodecs ImageDecoder: no Blob round trip through the browser process, and a JPEG decodes to YUV whose
+ * Y plane is already the BT.601 luma OpenCV's grey conversion computes, so only that plane is copied.
+ */
+export async function decodeWithImageDecoder(bytes: Uint8Array): Promise<DecodedImage> {
+  let decoder: ImageDecoder | null = null;
+  let frame: VideoFrame | null = null;
+  try {
+    decoder = new ImageDecoder({ data: bytes, type: sniffType(bytes) });
+    frame = (await decoder.decode()).image;
+  } catch {
+    decoder?.close();
+    throw new Error(`the ${bytes.length} bytes are not an image the browser can decode`);
+  }
+  try {
+    const width = frame.visibleRect?.width ?? frame.codedWidth;
+    const height = frame.visibleRect?.height ?? frame.codedHeight;
+    const fmt = frame.format ?? '';
+    if (fmt.startsWith('I4') || fmt.startsWith('NV12')) {
+      const buf = new Uint8Array(frame.allocationSize());
+      const layout = await frame.copyTo(buf);
+      const { offset, stride } = layout[0]!;
+      const grey = new Uint8Array(width * height);
+      for (let y = 0; y < height; y++)
+        grey.set(buf.subarray(offset + y * stride, offset + y * stride + width), y * width);
+      return { width, height, channels: 1, data: grey };
+    }
+    const rgba = new Uint8Array(width * height * 4);
+    await frame.copyTo(rgba, { format: 'RGBA' } as VideoFrameCopyToOptions);
+    return { width, height, channels: 4, data: rgba };
+  } finally {
+    frame.close();
+    decoder.close();
+  }
+}
+
+function sniffType(b: Uint8Array): string {
+  if (b[0] === 0x89 && b[1] === 0x50) return 'image/png';
+  if (b[0] === 0x42 && b[1] === 0x4d) return 'image/bmp';
+  if (b[0] === 0x52 && b[1] === 0x49) return 'image/webp';
+  return 'image/jpeg';
+}
+
 export function decodeWithJpegJs(bytes: Uint8Array): DecodedImage {
   try {
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 64 });

@@ -405,7 +405,6 @@ export class DataLibrary {
     side: number,
     ctx?: TaskContext,
   ): Promise<{ decoded: number; failed: number; seconds: number }> {
-    await this.index(ctx);
     const t0 = performance.now();
     const total = this.totalCrops();
     let done = 0;
@@ -431,8 +430,8 @@ export class DataLibrary {
         }
         for (let start = 0; start < d.count; start += READ_BATCH) {
           const n = Math.min(READ_BATCH, d.count - start);
-          let todo = false;
-          for (let k = 0; k < n; k++) if (d.maxGrey[start + k] === -2) todo = true;
+          let todo = !d.indexed;
+          for (let k = 0; k < n && !todo; k++) if (d.maxGrey[start + k] === -2) todo = true;
           if (!todo) {
             done += n;
             continue;
@@ -446,6 +445,8 @@ export class DataLibrary {
             done += n;
             continue;
           }
+          // One read serves both passes: crops not indexed yet are measured here too.
+          if (!d.indexed) crops.forEach((c, k) => this.measureStored(s, d, start + k, c));
           const results = await Promise.all(
             crops.map(async (c, k) => {
               if (d.maxGrey[start + k] !== -2) return null;
@@ -504,6 +505,7 @@ export class DataLibrary {
           ctx?.progress({ done, total, unit: 'crops', message: `decoding ${s.name} › ${d.name}` });
           await ctx?.checkpoint();
         }
+        d.indexed = true;
       }
     }
     return { decoded, failed, seconds: (performance.now() - t0) / 1000 };
