@@ -1,0 +1,90 @@
+// Generate area: a synthetic video made in the browser (WebCodecs + mediabunny) that the research extraction
+// finds spatter in, and a crop set whose HDF5 files h5py reads.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from './studio';
+
+const PY = '/usr/bin/python3';
+function hasPython(mod: string): boolean {
+  if (!existsSync(PY)) return false;
+  try {
+    execFileSync(PY, ['-c', `import ${mod}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a generated H.264 video has spatter the research extraction finds', async ({ studio, page }, info) => {
+  await studio.open('Generate');
+  await test.step('set a short high-flow scene', async () => {
+    await page.getByRole('button', { name: 'High flow' }).click();
+    await page.getByLabel('Scan time per layer (s)').fill('4');
+    await page.getByLabel('Layers', { exact: true }).fill('1');
+    await expect(page.getByTestId('generate-frames')).toContainText('100 frames');
+    await expect(page.getByLabel(/Preview of frame/)).toBeVisible();
+  });
+  const file = info.outputPath('generated.mp4');
+  await test.step('encode and download', async () => {
+    await page.getByLabel('Format').selectOption('mp4');
+    await page.getByRole('button', { name: 'Generate video' }).click();
+    const link = page.getByRole('link', { name: /Download spatter_high_flow_seed1\.mp4/ });
+    await expect(link).toBeVisible({ timeout: 120_000 });
+    const download = await Promise.all([page.waitForEvent('download'), link.click()]).then(([d]) => d);
+    await download.saveAs(file);
+  });
+  test.skip(!hasPython('cv2'), 'python3-opencv is not installed: the video was made but not checked');
+  const r = JSON.parse(
+    execFileSync(PY, [path.resolve('scripts/generate/check_video.py'), file]).toString(),
+  ) as {
+    frames: number;
+    crops: number;
+  };
+  info.annotations.push({ type: 'extraction', description: JSON.stringify(r) });
+  console.log('research extraction on the generated video:', JSON.stringify(r));
+  expect(r.frames).toBe(100);
+  // About one detection per scanning frame, like the research fixtures (237 in 439 frames at high flow).
+  expect(r.crops).toBeGreaterThan(40);
+  expect(r.crops).toBeLessThan(250);
+});
+
+test('a generated crop set is written as research HDF5 and can be cancelled', async ({
+  studio,
+  page,
+}, info) => {
+  await studio.open('Generate');
+  await page.getByLabel('Low-flow crops (class 0)').fill('30');
+  await page.getByLabel('High-flow crops (class 1)').fill('30');
+  await page.getByLabel('Add to the data library').uncheck();
+  await page.getByRole('button', { name: 'Generate crops' }).click();
+  const low = page.getByRole('link', { name: 'Download synthetic_low_0.h5' });
+  await expect(low).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('link', { name: 'Download synthetic_high_2.h5' })).toBeVisible();
+  const file = info.outputPath('synthetic_low_0.h5');
+  const download = await Promise.all([page.waitForEvent('download'), low.click()]).then(([d]) => d);
+  await download.saveAs(file);
+
+  await test.step('cancel a long job', async () => {
+    await page.getByLabel('Low-flow crops (class 0)').fill('100000');
+    await page.getByRole('button', { name: 'Generate crops' }).click();
+    await expect(page.getByLabel('Crop progress')).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByLabel('Crop progress')).toBeHidden();
+    await expect(page.getByRole('button', { name: 'Generate crops' })).toBeEnabled();
+  });
+
+  test.skip(
+    !hasPython('h5py, cv2, numpy'),
+    'python3-h5py / python3-opencv missing: the file was not checked',
+  );
+  const out = execFileSync(PY, [
+    '-c',
+    `import h5py, numpy as np, cv2, json, sys
+f = h5py.File(sys.argv[1], 'r'); d = f['synthetic_low_0']
+ok = all(cv2.imdecode(np.frombuffer(b, np.uint8), -1) is not None for b in d[:])
+print(json.dumps({'keys': list(f.keys()), 'n': d.shape[0], 'kind': d.dtype.kind, 'gzip': d.compression, 'ok': ok}))`,
+    file,
+  ]).toString();
+  expect(JSON.parse(out)).toEqual({ keys: ['synthetic_low_0'], n: 30, kind: 'S', gzip: 'gzip', ok: true });
+});

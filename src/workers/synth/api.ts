@@ -1,0 +1,144 @@
+// Synth worker API: renders synthetic LPBF scenes (preview frames, WebCodecs videos) and makes spatter crop
+// sets (JPEG via OffscreenCanvas, research-layout HDF5 via the data library's writer). Importable in a
+// Vitest test without a Worker: browser-only pieces load on first use.
+import * as Comlink from 'comlink';
+import { CropGenerator, SpatterScene, hashSeed, type FlowClass, type SceneParams } from '../../core/synth';
+import { runTask, TaskRegistry, type TaskOptions } from '../task';
+import { encodeSceneVideo, videoSupport, type VideoFormat, type VideoResult } from './video';
+
+const tasks = new TaskRegistry();
+
+export interface CropSetSpec {
+  seed: number;
+  /** Crops of class 0 (low gas flow) and class 1 (high gas flow). */
+  low: number;
+  high: number;
+  /** Name stem of the sources, e.g. "synthetic" → synthetic_low_0.h5 / synthetic_high_2.h5. */
+  stem: string;
+  /** Also write the research-layout HDF5 files. */
+  h5: boolean;
+  /** JPEG quality 0..1 (OpenCV's default is 95). */
+  quality?: number;
+}
+
+export interface CropClassResult {
+  flow: FlowClass;
+  label: number;
+  /** File name of its HDF5 (and the source name in the data library). */
+  fileName: string;
+  crops: Uint8Array[];
+  h5?: Uint8Array;
+}
+
+export interface CropSetResult {
+  classes: CropClassResult[];
+  /** Research CSV index (file,dataset,ds_idx,label) of the HDF5 files, unshuffled. */
+  indexCsv: string;
+  seconds: number;
+}
+
+/** JPEG-encodes RGBA pixels with the browser's encoder, off the main thread. */
+async function encodeJpeg(
+  rgba: Uint8ClampedArray,
+  w: number,
+  h: number,
+  quality: number,
+): Promise<Uint8Array> {
+  const cv = new OffscreenCanvas(w, h);
+  const c = cv.getContext('2d');
+  if (!c) throw new Error('This browser cannot encode JPEG in a worker (no OffscreenCanvas 2D)');
+  c.putImageData(new ImageData(new Uint8ClampedArray(rgba), w, h), 0, 0);
+  const blob = await cv.convertToBlob({ type: 'image/jpeg', quality });
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+async function writeH5(fileName: string, source: string, crops: Uint8Array[]): Promise<Uint8Array> {
+  const [{ default: h5 }, writer] = await Promise.all([import('h5wasm'), import('../data/h5-writer')]);
+  const module = await h5.ready;
+  const path = `/synth-${Date.now()}-${fileName}`;
+  try {
+    await writer.writeResearchH5(h5, path, writer.researchDatasets(source, crops));
+    return module.FS.readFile(path) as Uint8Array;
+  } finally {
+    try {
+      module.FS.unlink(path);
+    } catch {
+      /* never written */
+    }
+  }
+}
+
+export const api = {
+  cancel(taskId: string): boolean {
+    return tasks.cancel(taskId);
+  },
+
+  /** Which video formats this browser can encode. */
+  videoSupport,
+
+  /** Facts about a scene without rendering it. */
+  describeScene(params: SceneParams): { frames: number; seconds: number; scanFrames: number } {
+    const s = new SpatterScene(params);
+    return { frames: s.frameCount, seconds: s.frameCount / params.fps, scanFrames: s.scanFrames };
+  },
+
+  /** One frame as RGBA (transferred). */
+  renderFrame(params: SceneParams, frame: number): Uint8ClampedArray {
+    const px = new SpatterScene(params).renderFrame(frame);
+    return Comlink.transfer(px, [px.buffer]);
+  },
+
+  async renderVideo(
+    params: SceneParams,
+    format: VideoFormat,
+    /** A frame range to encode (null: the whole scene). */
+    range: { from: number; count: number } | null,
+    opts?: TaskOptions,
+  ): Promise<VideoResult> {
+    const r = await runTask(tasks, opts, (ctx) => encodeSceneVideo(params, format, ctx, range ?? undefined));
+    return Comlink.transfer(r, [r.bytes.buffer]);
+  },
+
+  async makeCropSet(spec: CropSetSpec, opts?: TaskOptions): Promise<CropSetResult> {
+    const r = await runTask(tasks, opts, async (ctx) => {
+      const t0 = performance.now();
+      const total = spec.low + spec.high;
+      const classes: CropClassResult[] = [];
+      let done = 0;
+      const rows: string[] = ['file,dataset,ds_idx,label'];
+      for (const [label, flow] of (['low', 'high'] as const).entries()) {
+        const n = flow === 'low' ? spec.low : spec.high;
+        if (n <= 0) continue;
+        const gen = new CropGenerator(hashSeed(spec.seed, label));
+        const fileName = `${spec.stem}_${flow}_${label === 0 ? 0 : 2}.h5`;
+        const crops: Uint8Array[] = [];
+        for (let i = 0; i < n; i++) {
+          const c = gen.cropAt(flow, i);
+          crops.push(await encodeJpeg(c.rgba, c.width, c.height, spec.quality ?? 0.95));
+          done++;
+          if (done % 50 === 0 || done === total) {
+            ctx.progress({ done, total, unit: 'crops', message: `${fileName}: ${i + 1} / ${n} crops` });
+            await ctx.checkpoint();
+          }
+        }
+        const result: CropClassResult = { flow, label, fileName, crops };
+        if (spec.h5) {
+          ctx.progress({ done, total, unit: 'crops', message: `writing ${fileName}` });
+          result.h5 = await writeH5(fileName, `${spec.stem}_${flow}`, crops);
+          crops.forEach((_, i) =>
+            rows.push(`${fileName},${spec.stem}_${flow}_${Math.floor(i / 10000)},${i % 10000},${label}`),
+          );
+        }
+        classes.push(result);
+      }
+      return { classes, indexCsv: rows.join('\n') + '\n', seconds: (performance.now() - t0) / 1000 };
+    });
+    const buffers = r.classes.flatMap((c) => [
+      ...c.crops.map((b) => b.buffer),
+      ...(c.h5 ? [c.h5.buffer] : []),
+    ]);
+    return Comlink.transfer(r, buffers as ArrayBuffer[]);
+  },
+};
+
+export type SynthApi = typeof api;
