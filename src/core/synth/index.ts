@@ -5,3 +5,4 @@ export * from './physics';
 export * from './scene';
 export { FrameCanvas, drawStreak, drawGlow, BACKGROUND_LEVEL } from './render';
 export * from './crops';
+export * from './demo-manifest';

@@ -38,6 +38,8 @@ export async function encodeSceneVideo(
   format: VideoFormat,
   ctx: TaskContext,
   range?: { from: number; count: number },
+  /** Bits per second; mostly black frames need little (the research fixtures are ~80 kbit/s). */
+  bitrate = 1_000_000,
 ): Promise<VideoResult> {
   if (typeof VideoEncoder === 'undefined') {
     throw new Error('This browser has no WebCodecs VideoEncoder; use a recent Chromium, Edge or Firefox');
@@ -53,8 +55,7 @@ export async function encodeSceneVideo(
   let codecString = CODEC[format] as string;
   const source = new VideoSampleSource({
     codec: CODEC[format],
-    // Mostly black frames: a modest bitrate keeps spatter streaks sharp enough for the extractor.
-    bitrate: 2_000_000,
+    bitrate,
     keyFrameInterval: 2,
     onEncoderConfig: (c) => {
       codecString = c.codec;
