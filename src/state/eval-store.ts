@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
 import { allMetricsCsv } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
+import { timelineCsv, type CropPrediction } from '../core/eval/timeline';
 import {
   evaluate,
   summarizeEvaluation,
@@ -71,6 +72,8 @@ export interface EvalState {
   busy: { what: string; progress?: Progress } | null;
   /** Summary of the last evaluation per model key, for runs to keep. */
   summaries: Record<string, EvaluationSummary>;
+  /** The last classified video: every crop's P(class 1) with its frame and layer. */
+  video: VideoClassification | null;
 
   setTrainingArrays(a: TrainingArrays | null): void;
   /** Build the splits from the crops open in the data library (current data.* settings). */
@@ -90,6 +93,29 @@ export interface EvalState {
   exportTfjs(): Promise<void>;
   exportOnnx(layout: 'NCHW' | 'NHWC'): Promise<void>;
   downloadPredictionsCsv(): void;
+  /** Classify every crop extracted from a video with the active model (the monitoring view). */
+  classifyVideoCrops(input: VideoCropsInput): Promise<VideoClassification | null>;
+  downloadVideoCsv(kind: 'crops' | 'frames' | 'layers'): void;
+}
+
+/** What the extraction hands over for one video: the crops (JPEG bytes) and where each was found. */
+export interface VideoCropsInput {
+  videoName: string;
+  crops: Uint8Array[];
+  /** Frame index of each crop. */
+  frames: number[];
+  /** Layer index of each crop. */
+  layers: number[];
+  /** Frames in the video (so the timeline spans frames without spatter too). */
+  totalFrames?: number;
+}
+
+export interface VideoClassification {
+  videoName: string;
+  modelLabel: string;
+  classNames: string[];
+  totalFrames: number | null;
+  predictions: CropPrediction[];
 }
 
 let abort: AbortController | null = null;
@@ -157,6 +183,7 @@ export const useEval = create<EvalState>((set, get) => {
     threshold: 0.5,
     busy: null,
     summaries: {},
+    video: null,
 
     setTrainingArrays: (a) => set({ trainingArrays: a, predictions: null, evaluation: null }),
 
@@ -395,6 +422,85 @@ export const useEval = create<EvalState>((set, get) => {
       } catch (e) {
         notifyError(`Exporting ${model.label} as ONNX failed`, message(e));
       }
+    },
+
+    classifyVideoCrops: async (input) => {
+      const s = get();
+      const model = s.models.find((m) => m.key === s.activeKey);
+      if (!model) {
+        notifyError(
+          `Choose a model before classifying ${input.videoName}`,
+          'Load a run or import a TF.js model.',
+        );
+        return null;
+      }
+      if (input.crops.length !== input.frames.length || input.crops.length !== input.layers.length) {
+        notifyError(
+          `The extraction of ${input.videoName} is inconsistent`,
+          'Crops, frames and layers differ in count.',
+        );
+        return null;
+      }
+      abort?.abort();
+      abort = new AbortController();
+      const signal = abort.signal;
+      const side = cacheSide(s);
+      try {
+        set({ busy: { what: `Decoding the crops of ${input.videoName}` } });
+        const blobs = input.crops.map(
+          (c) => new Blob([c.slice().buffer as ArrayBuffer], { type: 'image/jpeg' }),
+        );
+        const names = input.crops.map((_, i) => String(i));
+        const decoded = await evalWorker.run('decodeImages', [blobs, names, side], {
+          signal,
+          onProgress: (p) => set({ busy: { what: `Decoding the crops of ${input.videoName}`, progress: p } }),
+        });
+        set({ busy: { what: `Classifying the crops of ${input.videoName}` } });
+        const probs = await evalWorker.run('classifyCrops', [model.key, decoded.x, side, false], {
+          signal,
+          onProgress: (p) =>
+            set({ busy: { what: `Classifying the crops of ${input.videoName}`, progress: p } }),
+        });
+        const k = model.info.numOutputs;
+        const predictions: CropPrediction[] = decoded.names.map((name, j) => {
+          const i = Number(name);
+          return {
+            frame: input.frames[i]!,
+            layer: input.layers[i]!,
+            probability: k === 1 ? probs[j]! : probs[j * k + 1]!,
+          };
+        });
+        if (decoded.failed.length) {
+          notifyError(
+            `${decoded.failed.length} crops of ${input.videoName} could not be decoded and were skipped`,
+          );
+        }
+        const video: VideoClassification = {
+          videoName: input.videoName,
+          modelLabel: model.label,
+          classNames: model.info.classNames,
+          totalFrames: input.totalFrames ?? null,
+          predictions,
+        };
+        set({ video });
+        return video;
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError')
+          notifyError(`Classifying ${input.videoName} failed`, message(e));
+        return null;
+      } finally {
+        set({ busy: null });
+      }
+    },
+
+    downloadVideoCsv: (kind) => {
+      const { video, threshold } = get();
+      if (!video) return;
+      downloadBytes(
+        `${fileBaseName(video.videoName)}-${kind}.csv`,
+        timelineCsv(kind, video.predictions, video.classNames, threshold),
+        'text/csv',
+      );
     },
 
     downloadPredictionsCsv: () => {

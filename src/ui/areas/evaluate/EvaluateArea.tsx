@@ -3,6 +3,7 @@
 import { DataPanel } from './DataPanel';
 import { EvaluationResults } from './EvaluationResults';
 import { ModelPanel } from './ModelPanel';
+import { VideoTimeline } from './VideoTimeline';
 import './evaluate.css';
 
 export function EvaluateArea() {
@@ -14,6 +15,7 @@ export function EvaluateArea() {
         <DataPanel />
       </div>
       <EvaluationResults />
+      <VideoTimeline />
     </section>
   );
 }
