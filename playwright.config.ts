@@ -8,6 +8,8 @@ const outDir = process.env.STUDIO_OUT_DIR ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
+  // Separate result folders so parallel runs (different STUDIO_OUT_DIR) don't overwrite each other.
+  outputDir: outDir === 'dist' ? 'test-results' : `test-results/${outDir}`,
   timeout: 180_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
