@@ -2,10 +2,12 @@
 // STUDIO_OUT_DIR lets parallel builds (tests, bench) write to separate folders.
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { precachePlugin } from './src/sw/precache-plugin';
 
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  // precachePlugin: emits sw.js so the static build works offline after the first visit.
+  plugins: [react(), precachePlugin()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

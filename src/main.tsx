@@ -6,6 +6,7 @@ import { startRouting } from './state/route-store';
 import { WorkerBridge } from './workers/bridge';
 import { installBenchHook } from './bench/hook';
 import { App } from './ui/shell/App';
+import { registerServiceWorker } from './sw/register';
 import './ui/styles.css';
 
 startRouting();
@@ -14,6 +15,7 @@ WorkerBridge.onAnyCrash((e) =>
   notifyError(e.message, 'Work in progress in that worker was stopped; your data is kept.'),
 );
 installBenchHook();
+registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
