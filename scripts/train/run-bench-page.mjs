@@ -20,9 +20,13 @@ const args = [
   '--use-angle=swiftshader',
 ];
 
-const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-});
+const server = spawn(
+  process.execPath,
+  ['node_modules/vite/bin/vite.js', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'],
+  {
+    stdio: 'ignore',
+  },
+);
 try {
   const url = `http://localhost:${port}/`;
   for (let i = 0; i < 100; i++) {

@@ -116,9 +116,9 @@ export async function evaluateSplit(
   let lossSum = 0;
   let hits = 0;
   for (let b = 0; b < src.batches; b++) {
-    const h = src.gather(b);
+    const h = src.gather(b, size);
     const [l, c] = tf.tidy(() => {
-      const { x, y } = toTensors(h, side, size);
+      const { x, y } = toTensors(h);
       const z = trainer.predict(x);
       const per = tf
         .relu(z)
@@ -213,17 +213,17 @@ export async function runTraining(
       let lastFlush = performance.now();
       let lossSum = 0;
       let lossCount = 0;
-      let next = train.gather(0);
+      let next = train.gather(0, size);
       let lastBatchEnd = performance.now();
       for (let b = 0; b < perEpoch; b++) {
         if (s.schedule === 'warmup-cosine') {
           trainer.lr = lrAtStep({ name: s.schedule, baseLr: s.lr, totalSteps }, doneSteps);
         }
-        const { x, y } = toTensors(next, arrays.side, size);
+        const { x, y } = toTensors(next);
         const n = next.n;
         const lossT = trainer.trainStep(x, y);
         // Prefetch: gather the next batch on the host while a GPU backend works on this one.
-        if (b + 1 < perEpoch) next = train.gather(b + 1);
+        if (b + 1 < perEpoch) next = train.gather(b + 1, size);
         const loss = (await lossT.data())[0]!;
         lossT.dispose();
         x.dispose();

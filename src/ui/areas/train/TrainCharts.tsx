@@ -15,6 +15,8 @@ export function TrainCharts() {
         className="card"
         aria-label="Loss per batch"
         data-testid="chart-batch-loss"
+        data-first-loss={batches[0]?.loss}
+        data-last-loss={batches.at(-1)?.loss}
         data-points={batches.length}
       >
         <figcaption>Training loss per batch</figcaption>

@@ -47,7 +47,7 @@ export function TrainControls() {
           </select>
         </label>
         <label>
-          Backend
+          Training backend
           <select
             value={backendChoice}
             disabled={busy}
