@@ -23,7 +23,7 @@ test.describe('Train area', () => {
   for (const backend of ['wasm', 'cpu', 'webgl', 'webgpu'] as const) {
     test(`trains 5 batches on ${backend}: the loss falls and the chart moves`, async ({ studio, page }) => {
       test.setTimeout(300_000);
-      await openFixtures(studio, ['training.batch_size=64', 'training.lr=0.003']);
+      await openFixtures(studio, ['training.batch_size=32']);
       await page.getByLabel('Training backend').selectOption(backend);
       await page.getByRole('button', { name: 'Train 5 batches' }).click();
       await expect(page.getByTestId('train-phase')).toHaveText('done', { timeout: 280_000 });
