@@ -84,3 +84,17 @@ export function cacheTransform(
   const grey = toGrey(pixels, width * height, channels);
   return resizeBilinear(grey, width, height, side, side, out);
 }
+
+/** Brightest grey value of interleaved pixels (1, 3 or 4 channels, R,G,B(,A)), with OpenCV's grey weights. */
+export function maxGreyOf(src: Uint8Array | Uint8ClampedArray, pixels: number, channels: number): number {
+  let max = 0;
+  if (channels === 1) {
+    for (let p = 0; p < pixels; p++) if (src[p]! > max) max = src[p]!;
+    return max;
+  }
+  for (let p = 0, s = 0; p < pixels; p++, s += channels) {
+    const g = (src[s]! * 4899 + src[s + 1]! * 9617 + src[s + 2]! * 1868 + 8192) >> 14;
+    if (g > max) max = g;
+  }
+  return max;
+}

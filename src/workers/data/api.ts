@@ -27,7 +27,11 @@ let blockCache: BlobBlockCache | null = null;
 /** Route WORKERFS reads through a 1 MiB block cache (see blob-block-cache.ts). */
 function installBlockCache(FS: { filesystems: { WORKERFS: { stream_ops: { read: unknown } } } }): void {
   if (blockCache) return;
-  const reader = new FileReaderSync();
+  // FileReaderSync exists only in workers; typed here so the app's (DOM) type check of this module passes.
+  const Sync = (
+    globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }
+  ).FileReaderSync;
+  const reader = new Sync();
   const cache = new BlobBlockCache((blob, start, end) => reader.readAsArrayBuffer(blob.slice(start, end)));
   blockCache = cache;
   FS.filesystems.WORKERFS.stream_ops.read = (

@@ -193,4 +193,36 @@ describe('DataLibrary', () => {
     }
     expect(FLAG_BITS.black).toBe(1);
   });
+
+  it('judges "all black" at full resolution, and finds duplicates only among open sources', async () => {
+    const lib = new DataLibrary(env);
+    const crop = (bright: boolean) => {
+      const w = 160;
+      const rgba = new Uint8Array(w * w * 4);
+      for (let p = 3; p < rgba.length; p += 4) rgba[p] = 255;
+      // One small bright spatter that a 4x bilinear reduction does not sample.
+      if (bright) for (const [x, y] of [[80, 80]]) rgba.fill(255, (y! * w + x!) * 4, (y! * w + x!) * 4 + 3);
+      return new Uint8Array(jpeg.encode({ width: w, height: w, data: rgba }, 95).data);
+    };
+    const dark = crop(false);
+    const spark = crop(true);
+    const a = lib.addMemorySource({ name: 'a', label: 0, crops: [dark, spark, dark], origin: 'a.mp4' });
+    await lib.decodeAll(40);
+    expect(lib.listFindings(10, 'black').findings.map((f) => f.index)).toEqual([0, 2]);
+    lib.query({});
+    const cacheMax = (
+      await lib.buildTrainingArrays({ side: 40, split: { kind: 'random', seed: 1, ratios: [1, 0, 0] } })
+    ).train;
+    const k = cacheMax.ids.indexOf('a/a/1');
+    expect(k).toBeGreaterThanOrEqual(0);
+    // The cache image alone would have called it black.
+    expect(Math.max(...cacheMax.x.subarray(k * 1600, (k + 1) * 1600))).toBeLessThanOrEqual(8);
+    const dups = lib.listFindings(10, 'duplicate').findings;
+    expect(dups.map((f) => f.message)).toEqual(['a › a [2] has the same bytes as a › a [0]']);
+    // After closing `a`, the same crops in a new source are not duplicates of a closed file.
+    lib.closeSource(a.id);
+    lib.addMemorySource({ name: 'b', label: 0, crops: [spark, dark], origin: 'b.mp4' });
+    await lib.index();
+    expect(lib.listFindings(10, 'duplicate').total).toBe(0);
+  });
 });

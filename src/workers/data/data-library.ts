@@ -3,10 +3,11 @@
 // decoded once and reused) and exports. Environment-specific pieces (mounting a File, decoding and encoding
 // JPEG) are injected, so Node tests run the same code with h5wasm/node and a pure-JS codec.
 import { formatIndexCsv, parseIndexCsv, shuffledRows, type IndexRow } from '../../core/data/csv-index';
-import { cacheTransform } from '../../core/data/grey-resize';
+import { cacheTransform, maxGreyOf } from '../../core/data/grey-resize';
 import { jpegSize } from '../../core/data/jpeg-header';
 import { inferLabel, sourceOfFile, RESEARCH_CLASSES, type ClassDef } from '../../core/data/labels';
-import { checkCrop, contentHash, type Finding, type FindingRule } from '../../core/data/quality';
+import { HashIndex, hashWords } from '../../core/data/hash-index';
+import { checkCrop, where, type Finding, type FindingRule } from '../../core/data/quality';
 import { makeSplit, type SplitOptions, type SplitResult } from '../../core/data/splits';
 import { summarize, type Summary } from '../../core/data/stats';
 import type { SplitArrays, TrainingArrays } from '../../core/data/training-arrays';
@@ -74,6 +75,8 @@ interface DsEntry {
 
 interface SourceEntry {
   id: string;
+  /** Numeric key of the id (for the compact duplicate table). */
+  num: number;
   name: string;
   kind: 'file' | 'memory';
   origin: string;
@@ -192,7 +195,7 @@ function newDs(name: string, count: number, dtype: string, info: DatasetInfo | n
 export class DataLibrary {
   private sources: SourceEntry[] = [];
   private findings: Finding[] = [];
-  private seenHashes = new Map<string, { file: string; dataset: string; index: number }>();
+  private seenHashes = new HashIndex(1 << 14);
   private split: (SplitResult & { key: string }) | null = null;
   classes: readonly ClassDef[] = RESEARCH_CLASSES;
 
@@ -254,8 +257,10 @@ export class DataLibrary {
     const datasets = reader
       ? reader.datasets.map((d) => newDs(d.name, d.count, d.dtype, d))
       : [newDs(sanitizeName(name), memory!.length, 'JPEG in memory', null)];
+    const num = ++sourceSeq;
     const entry: SourceEntry = {
-      id: `src-${++sourceSeq}`,
+      id: `src-${num}`,
+      num,
       name,
       kind,
       origin,
@@ -357,24 +362,28 @@ export class DataLibrary {
         d.width[i] = size.width;
         d.height[i] = size.height;
       }
-      const hash = contentHash(c.bytes);
       if (c.bytes.length === 0) {
         this.addFindings(
           d,
           i,
-          checkCrop(loc, { width: 0, height: 0, bytes: 0, maxGrey: -1, hash }, this.seenHashes),
+          checkCrop(loc, { width: 0, height: 0, bytes: 0, maxGrey: -1, hash: '' }, new Map()),
         );
       } else {
-        const first = this.seenHashes.get(hash);
+        const [h1, h2] = hashWords(c.bytes);
+        const first = this.seenHashes.firstOrAdd(
+          h1,
+          h2,
+          c.bytes.length,
+          { source: s.num, dataset: s.datasets.indexOf(d), index: i },
+          (num) => this.sources.some((x) => x.num === num),
+        );
         if (first) {
+          const fs = this.sources.find((x) => x.num === first.source)!;
+          const firstLoc = { file: fs.name, dataset: fs.datasets[first.dataset]!.name, index: first.index };
           this.addFindings(d, i, [
-            {
-              ...loc,
-              rule: 'duplicate',
-              message: `${loc.file} › ${loc.dataset} [${i}] has the same bytes as ${first.file} › ${first.dataset} [${first.index}]`,
-            },
+            { ...loc, rule: 'duplicate', message: `${where(loc)} has the same bytes as ${where(firstLoc)}` },
           ]);
-        } else this.seenHashes.set(hash, loc);
+        }
       }
     } else {
       d.bytes[i] = c.data.length;
@@ -399,7 +408,9 @@ export class DataLibrary {
 
   /**
    * Decode every crop not yet in the cache for this side (grey, side x side), measuring brightness and
-   * flagging undecodable and black crops. A change of side invalidates the cache.
+   * flagging undecodable and black crops. A change of side invalidates the cache. Reading is synchronous
+   * (h5wasm inflates in this thread) while the browser decodes on its own threads, so the next batch is
+   * read while the previous one decodes: the two cores work at once.
    */
   async decodeAll(
     side: number,
@@ -407,48 +418,32 @@ export class DataLibrary {
   ): Promise<{ decoded: number; failed: number; seconds: number }> {
     const t0 = performance.now();
     const total = this.totalCrops();
-    let done = 0;
-    let decoded = 0;
-    let failed = 0;
-    for (const s of this.sources) {
-      for (const d of s.datasets) {
-        if (!d.cache || d.cacheSide !== side) {
-          d.cache = new Uint8Array(d.count * side * side);
-          d.cacheSide = side;
-          d.maxGrey.fill(-2);
-          d.flags.forEach(
-            (f, i) => (d.flags[i] = f & ~(FLAG_BITS.black | FLAG_BITS.undecodable | FLAG_BITS.tiny)),
-          );
-          this.findings = this.findings.filter(
-            (f) =>
-              !(
-                f.file === s.name &&
-                f.dataset === d.name &&
-                (f.rule === 'black' || f.rule === 'undecodable' || f.rule === 'tiny')
-              ),
-          );
-        }
-        for (let start = 0; start < d.count; start += READ_BATCH) {
-          const n = Math.min(READ_BATCH, d.count - start);
-          let todo = !d.indexed;
-          for (let k = 0; k < n && !todo; k++) if (d.maxGrey[start + k] === -2) todo = true;
-          if (!todo) {
-            done += n;
-            continue;
-          }
-          let crops: StoredCrop[];
-          try {
-            crops = this.readRange(s, d, start, n);
-          } catch (e) {
-            for (let k = 0; k < n; k++) this.recordUnreadable(s, d, start + k, e);
-            failed += n;
-            done += n;
-            continue;
-          }
-          // One read serves both passes: crops not indexed yet are measured here too.
-          if (!d.indexed) crops.forEach((c, k) => this.measureStored(s, d, start + k, c));
-          const results = await Promise.all(
-            crops.map(async (c, k) => {
+    const tally = { done: 0, decoded: 0, failed: 0 };
+    let inflight: Promise<void> | null = null;
+    try {
+      for (const s of this.sources) {
+        for (const d of s.datasets) {
+          if (!d.cache || d.cacheSide !== side) this.resetCache(s, d, side);
+          for (let start = 0; start < d.count; start += READ_BATCH) {
+            const n = Math.min(READ_BATCH, d.count - start);
+            let todo = !d.indexed;
+            for (let k = 0; k < n && !todo; k++) if (d.maxGrey[start + k] === -2) todo = true;
+            if (!todo) {
+              tally.done += n;
+              continue;
+            }
+            let crops: StoredCrop[];
+            try {
+              crops = this.readRange(s, d, start, n);
+            } catch (e) {
+              for (let k = 0; k < n; k++) this.recordUnreadable(s, d, start + k, e);
+              tally.failed += n;
+              tally.done += n;
+              continue;
+            }
+            // One read serves both passes: crops not indexed yet are measured here too.
+            if (!d.indexed) crops.forEach((c, k) => this.measureStored(s, d, start + k, c));
+            const decodes = crops.map(async (c, k) => {
               if (d.maxGrey[start + k] !== -2) return null;
               try {
                 const img =
@@ -459,56 +454,91 @@ export class DataLibrary {
               } catch (e) {
                 return { img: null, error: e instanceof Error ? e.message : String(e) };
               }
-            }),
-          );
-          results.forEach((r, k) => {
-            if (!r) return;
-            const i = start + k;
-            const loc = { file: s.name, dataset: d.name, index: i };
-            if (!r.img) {
-              d.maxGrey[i] = -1;
-              failed++;
-              this.addFindings(d, i, [
-                {
-                  ...loc,
-                  rule: 'undecodable',
-                  message: `${s.name} › ${d.name} [${i}] is not a decodable image (${r.error}); it is left out of training`,
-                },
-              ]);
-              return;
-            }
-            const { img } = r;
-            const out = d.cache!.subarray(i * side * side, (i + 1) * side * side);
-            cacheTransform(img.data, img.width, img.height, img.channels, side, out);
-            let maxGrey = 0;
-            // Brightness on the full-resolution grey would cost a second pass; the 40x40 bilinear image
-            // keeps the maximum of an all-black crop at 0 and of a bright spatter well above the threshold.
-            for (let p = 0; p < out.length; p++) if (out[p]! > maxGrey) maxGrey = out[p]!;
-            d.maxGrey[i] = maxGrey;
-            d.width[i] = img.width;
-            d.height[i] = img.height;
-            decoded++;
-            const flags = checkCrop(
-              loc,
-              {
-                width: img.width,
-                height: img.height,
-                bytes: d.bytes[i]!,
-                maxGrey,
-                hash: `${s.id}/${d.name}/${i}`,
-              },
-              new Map(),
-            );
-            this.addFindings(d, i, flags);
-          });
-          done += n;
-          ctx?.progress({ done, total, unit: 'crops', message: `decoding ${s.name} › ${d.name}` });
-          await ctx?.checkpoint();
+            });
+            if (inflight) await inflight;
+            inflight = Promise.all(decodes).then((results) => {
+              this.storeDecoded(s, d, start, side, results, tally);
+              tally.done += n;
+              ctx?.progress({
+                done: tally.done,
+                total,
+                unit: 'crops',
+                message: `decoding ${s.name} › ${d.name}`,
+              });
+            });
+            await ctx?.checkpoint();
+          }
+          d.indexed = true;
         }
-        d.indexed = true;
       }
+      if (inflight) await inflight;
+    } finally {
+      // A cancelled run still lets the batch in flight land (its crops count as decoded).
+      if (inflight) await inflight.catch(() => undefined);
     }
-    return { decoded, failed, seconds: (performance.now() - t0) / 1000 };
+    return { decoded: tally.decoded, failed: tally.failed, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  private resetCache(s: SourceEntry, d: DsEntry, side: number): void {
+    d.cache = new Uint8Array(d.count * side * side);
+    d.cacheSide = side;
+    d.maxGrey.fill(-2);
+    d.flags.forEach((f, i) => (d.flags[i] = f & ~(FLAG_BITS.black | FLAG_BITS.undecodable | FLAG_BITS.tiny)));
+    this.findings = this.findings.filter(
+      (f) =>
+        !(
+          f.file === s.name &&
+          f.dataset === d.name &&
+          (f.rule === 'black' || f.rule === 'undecodable' || f.rule === 'tiny')
+        ),
+    );
+  }
+
+  private storeDecoded(
+    s: SourceEntry,
+    d: DsEntry,
+    start: number,
+    side: number,
+    results: ({ img: DecodedImage | null; error: string | null } | null)[],
+    tally: { decoded: number; failed: number },
+  ): void {
+    results.forEach((r, k) => {
+      if (!r) return;
+      const i = start + k;
+      const loc = { file: s.name, dataset: d.name, index: i };
+      if (!r.img) {
+        d.maxGrey[i] = -1;
+        tally.failed++;
+        this.addFindings(d, i, [
+          {
+            ...loc,
+            rule: 'undecodable',
+            message: `${s.name} › ${d.name} [${i}] is not a decodable image (${r.error}); it is left out of training`,
+          },
+        ]);
+        return;
+      }
+      const { img } = r;
+      const out = d.cache!.subarray(i * side * side, (i + 1) * side * side);
+      cacheTransform(img.data, img.width, img.height, img.channels, side, out);
+      // "All black" is judged on the full-resolution grey image: a single bright pixel of a tiny spatter
+      // can be averaged away by the resize.
+      const maxGrey = maxGreyOf(img.data, img.width * img.height, img.channels);
+      d.maxGrey[i] = maxGrey;
+      d.width[i] = img.width;
+      d.height[i] = img.height;
+      tally.decoded++;
+      const flags = checkCrop(
+        loc,
+        { width: img.width, height: img.height, bytes: d.bytes[i]!, maxGrey, hash: '' },
+        new Map(),
+      );
+      this.addFindings(
+        d,
+        i,
+        flags.filter((f) => f.rule !== 'duplicate'),
+      );
+    });
   }
 
   // ---- labels, CSV ---------------------------------------------------------------------------------
