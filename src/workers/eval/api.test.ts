@@ -45,6 +45,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 beforeAll(async () => {
   await useNodeBackend('cpu');
+  expect(await api.setBackend('cpu')).toBe('cpu');
 });
 
 describe('eval worker api', () => {

@@ -30,13 +30,18 @@ const tasks = new TaskRegistry();
 const models = new Map<string, LoadedModel>();
 let importSeq = 0;
 
-/** Inference runs on wasm when the browser has it (the fastest CPU path measured here), else cpu. */
+let backendChosen = false;
+
+/**
+ * Inference runs on wasm when the browser has it (the fastest CPU path measured here), else cpu. Chosen
+ * explicitly: asking tfjs for its backend would start its own pick (webgpu/webgl, slow on software GPUs).
+ */
 async function ensureBackend(): Promise<void> {
-  const current = tf.getBackend() as string | undefined;
-  if (current) return;
+  if (backendChosen) return;
   for (const name of ['wasm', 'cpu'] as BackendName[]) {
     try {
       await initTfBackend(name);
+      backendChosen = true;
       return;
     } catch {
       // try the next one
@@ -84,6 +89,13 @@ export const api = {
   /** Use a particular tfjs backend for inference (tests use cpu). */
   async setBackend(name: BackendName): Promise<string> {
     await initTfBackend(name);
+    backendChosen = true;
+    return tf.getBackend();
+  },
+
+  /** The backend inference runs on (starting the default one if none was chosen yet). */
+  async backend(): Promise<string> {
+    await ensureBackend();
     return tf.getBackend();
   },
 
