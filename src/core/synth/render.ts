@@ -7,11 +7,11 @@ export const BACKGROUND_LEVEL = 4;
 /** Colour of hot spatter (white going a little warm): never blue, so the blue test keeps it. */
 const HOT_RGB = [255, 236, 205] as const;
 const BLUE_RGB = [28, 82, 255] as const;
-const NOISE_BITS = 21;
+const NOISE_BITS = 20;
 
 export class FrameCanvas {
   readonly glow: Float32Array;
-  private readonly noise: Int8Array;
+  private readonly background: Uint32Array;
   private minX = Infinity;
   private minY = Infinity;
   private maxX = -Infinity;
@@ -23,7 +23,10 @@ export class FrameCanvas {
     readonly seed: number,
   ) {
     this.glow = new Float32Array(width * height);
-    this.noise = noiseTable(seed, Math.max(NOISE_BITS, Math.ceil(Math.log2(width * height * 3 + 1))));
+    this.background = backgroundTable(
+      seed,
+      Math.max(NOISE_BITS, Math.ceil(Math.log2(width * height + 1)) + 1),
+    );
   }
 
   /** Clears only the part drawn into since the last clear. */
@@ -61,58 +64,74 @@ export class FrameCanvas {
     const W = this.width;
     const px = out ?? new Uint8ClampedArray(rw * rh * 4);
     if (px.length !== rw * rh * 4) throw new RangeError(`output buffer must hold ${rw}x${rh} RGBA pixels`);
-    const noise = this.noise;
-    const mask = noise.length - 1;
+    const bg = this.background;
+    const mask = bg.length - 1;
     const n0 = hashSeed(this.seed, frame, 0x9015e);
     const glow = this.glow;
     const bf = Math.max(0, blueFrom);
     const bt = Math.min(W, blueTo);
+    const px32 = new Uint32Array(px.buffer, px.byteOffset, rw * rh);
     let o = 0;
     for (let y = ry; y < ry + rh; y++) {
+      // the background is indexed by the pixel's place in the full frame, so a crop matches the full render
       let i = y * W + rx;
-      // noise is indexed by the pixel's place in the full frame, so a crop matches the full render
-      let n = (n0 + i * 3) & mask;
-      for (let x = rx; x < rx + rw; x++, i++, o += 4) {
+      for (let x = rx; x < rx + rw; x++, i++, o++) {
+        const p = bg[(n0 + i) & mask]!;
         const g = glow[i]!;
-        let r = BACKGROUND_LEVEL + noise[n]!;
-        let gg = BACKGROUND_LEVEL + noise[(n + 1) & mask]!;
-        let b = BACKGROUND_LEVEL + noise[(n + 2) & mask]!;
-        n = (n + 3) & mask;
+        const blue = x >= bf && x < bt;
+        if (g <= 0 && !blue) {
+          px32[o] = p;
+          continue;
+        }
+        let r = LITTLE_ENDIAN ? p & 255 : p >>> 24;
+        let gg = LITTLE_ENDIAN ? (p >>> 8) & 255 : (p >>> 16) & 255;
+        let b = LITTLE_ENDIAN ? (p >>> 16) & 255 : (p >>> 8) & 255;
         if (g > 0) {
           const v = g > 1 ? 1 : g;
           r += HOT_RGB[0] * v;
           gg += HOT_RGB[1] * v;
           b += HOT_RGB[2] * v;
         }
-        if (x >= bf && x < bt) {
+        if (blue) {
           // Soft-edged band: 3 px ramps at both sides.
           const edge = Math.min(x - bf + 1, bt - x, 3) / 3;
           r += BLUE_RGB[0] * edge;
           gg += BLUE_RGB[1] * edge;
           b += BLUE_RGB[2] * edge;
         }
-        px[o] = r;
-        px[o + 1] = gg;
-        px[o + 2] = b;
-        px[o + 3] = 255;
+        const q = o * 4;
+        px[q] = r;
+        px[q + 1] = gg;
+        px[q + 2] = b;
+        px[q + 3] = 255;
       }
     }
     return px;
   }
 }
 
-const noiseCache = new Map<string, Int8Array>();
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const backgroundCache = new Map<string, Uint32Array>();
 
-/** A table of sensor noise (≈ normal, sd 1.5, |v| ≤ 4) read at a per-frame offset: cheap per pixel. */
-function noiseTable(seed: number, bits: number): Int8Array {
+/** Packed RGBA background pixels (dark level + sensor noise, ≈ normal sd 1.5, |v| ≤ 4, per channel), read at
+ *  a per-frame offset: one load and one store per background pixel. */
+function backgroundTable(seed: number, bits: number): Uint32Array {
   const key = `${seed}:${bits}`;
-  let t = noiseCache.get(key);
+  let t = backgroundCache.get(key);
   if (!t) {
     const rng = new SeededRandom(hashSeed(seed, 0x4015e));
-    t = new Int8Array(1 << bits);
-    for (let i = 0; i < t.length; i++) t[i] = Math.max(-4, Math.min(4, Math.round(rng.normal(0, 1.5))));
-    if (noiseCache.size > 4) noiseCache.clear();
-    noiseCache.set(key, t);
+    const level = () => BACKGROUND_LEVEL + Math.max(-4, Math.min(4, Math.round(rng.normal(0, 1.5))));
+    t = new Uint32Array(1 << bits);
+    for (let i = 0; i < t.length; i++) {
+      const r = level();
+      const g = level();
+      const b = level();
+      t[i] = LITTLE_ENDIAN
+        ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0
+        : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
+    }
+    if (backgroundCache.size > 4) backgroundCache.clear();
+    backgroundCache.set(key, t);
   }
   return t;
 }

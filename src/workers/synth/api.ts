@@ -88,6 +88,15 @@ export const api = {
     return Comlink.transfer(px, [px.buffer]);
   },
 
+  /** Renders `count` frames of the scene without encoding; seconds taken (bench). */
+  benchRender(params: SceneParams, count: number): number {
+    const scene = new SpatterScene(params);
+    const buf = new Uint8ClampedArray(params.width * params.height * 4);
+    const t0 = performance.now();
+    for (let f = 0; f < count; f++) scene.renderFrame(f % scene.frameCount, buf);
+    return (performance.now() - t0) / 1000;
+  },
+
   async renderVideo(
     params: SceneParams,
     format: VideoFormat,
