@@ -93,15 +93,16 @@ export function glowAt(p: Particle, dt: number): number {
 }
 
 function lifeOf(p: Particle, bedY: number, width: number): number {
+  // Cooling sets an upper bound in closed form; flight is stepped only up to it.
+  const cool = Math.min(MAX_LIFE_S, p.glow > VISIBLE_GLOW ? p.tau * Math.log(p.glow / VISIBLE_GLOW) : 0);
   const pos = { x: 0, y: 0 };
   const step = 0.01;
   let rising = true;
-  for (let t = step; t < MAX_LIFE_S; t += step) {
-    if (glowAt(p, t) < VISIBLE_GLOW) return t;
+  for (let t = step; t < cool; t += step) {
     positionAt(p, t, pos);
     if (rising && pos.y > p.y0 - 1 && t > 0.05) rising = false;
     if (!rising && pos.y >= bedY) return t;
     if (pos.x < -40 || pos.x > width + 40 || pos.y < -60) return t;
   }
-  return MAX_LIFE_S;
+  return cool;
 }
