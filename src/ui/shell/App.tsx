@@ -11,6 +11,7 @@ import { RunsArea } from '../areas/runs/RunsArea';
 import { SystemArea } from '../areas/system/SystemArea';
 import { TrainArea } from '../areas/train/TrainArea';
 import { BackendBadge } from './BackendBadge';
+import { DemoOffer } from './DemoOffer';
 import { Notices } from './Notices';
 
 const NAV: { area: Area; label: string; hint: string }[] = [
@@ -69,6 +70,7 @@ export function App() {
         <BackendBadge />
       </header>
       <main id="main" className="shell-main" tabIndex={-1}>
+        <DemoOffer />
         <View />
       </main>
       <Notices />
