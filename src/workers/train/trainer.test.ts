@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticBatch } from './bench';
 import { startNodeBackend } from './testing/node-tf';
 import { Trainer } from './trainer';
+import { registerWasmTrainingKernels } from './wasm-kernels';
 
 describe('trainer on the cpu backend', () => {
   beforeAll(() => startNodeBackend('cpu'));
@@ -71,4 +72,37 @@ describe('grey batches on a 3-channel model', () => {
       expect(worst / scale).toBeLessThan(1e-4);
     }
   });
+});
+
+describe('the same first step on every Node backend', () => {
+  // Browser backends (webgl, webgpu) are compared in e2e; here cpu (reference) and wasm (our kernels).
+  for (const model of ['lenet5', 'lenet5-classic']) {
+    it(`${model}: wasm gives the cpu loss within 1e-5 and gradients within 1e-4 (relative to the largest)`, async () => {
+      registerWasmTrainingKernels();
+      const out: Record<string, { loss: number; grads: Record<string, Float32Array> }> = {};
+      for (const b of ['cpu', 'wasm'] as const) {
+        await startNodeBackend(b);
+        const t = new Trainer({
+          model,
+          input: { size: 32, channels: 3 },
+          lr: 1e-3,
+          weightDecay: 1e-4,
+          seed: 11,
+        });
+        const d = syntheticBatch(16, 32, 1, 4);
+        const r = t.lossAndGrads(tf.tensor4d(d.x, [16, 32, 32, 1]), tf.tensor2d(d.y, [16, 1]));
+        const grads: Record<string, Float32Array> = {};
+        for (const [k, g] of Object.entries(r.grads)) grads[k] = (await g.data()) as Float32Array;
+        out[b] = { loss: (await r.loss.data())[0]!, grads };
+        t.dispose();
+      }
+      expect(Math.abs(out.cpu!.loss - out.wasm!.loss)).toBeLessThan(1e-5);
+      for (const k of Object.keys(out.cpu!.grads)) {
+        const a = out.cpu!.grads[k]!;
+        const b = out.wasm!.grads[k]!;
+        const scale = Math.max(...a.map(Math.abs), 1e-8);
+        expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!))) / scale).toBeLessThan(1e-4);
+      }
+    });
+  }
 });

@@ -63,3 +63,18 @@ export const lenet5: ModelDef = {
     return lenetHead(p, p2);
   },
 };
+
+export const lenet5Classic: ModelDef = {
+  name: 'lenet5-classic',
+  label: 'LeNet5 classic (tanh, average pooling)',
+  description:
+    'conv 6@5x5 + tanh, avgpool + sigmoid, conv 16@5x5 + tanh, avgpool + sigmoid, dense 120-84-1 (93.52% in the research)',
+  params: lenetParams,
+  apply(p, x) {
+    const c1 = tf.tanh(convBias(x, firstLayerKernel(x, param(p, 'conv1.w')), param(p, 'conv1.b'), 'valid'));
+    const p1 = tf.sigmoid(tf.avgPool(c1, 2, 2, 'valid'));
+    const c2 = tf.tanh(convBias(p1, param(p, 'conv2.w'), param(p, 'conv2.b'), 'valid'));
+    const p2 = tf.sigmoid(tf.avgPool(c2, 2, 2, 'valid'));
+    return lenetHead(p, p2);
+  },
+};
