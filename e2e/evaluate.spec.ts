@@ -204,6 +204,28 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
     await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
     await expectCounts(counts(0.5));
   });
+
+  await test.step('import the same model from a URL (model.json with weights.bin beside it)', async () => {
+    const base = 'https://models.example.test/lenet5/';
+    const cors = { 'access-control-allow-origin': '*' };
+    await page.context().route(`${base}**`, (route) => {
+      const name = route.request().url().slice(base.length);
+      const f = files.find((x) => x.name === name);
+      return f
+        ? route.fulfill({ status: 200, headers: cors, contentType: f.type, body: Buffer.from(f.bytes) })
+        : route.fulfill({ status: 404, headers: cors, contentType: 'text/plain', body: 'not found' });
+    });
+    await page.getByLabel('Model URL').fill(`${base}model.json`);
+    await page.getByRole('button', { name: 'Import from URL' }).click();
+    await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+    await expect(page.getByLabel('Model to evaluate')).toContainText(`${base}model.json`);
+    // the model fetched by URL classifies the dropped crops exactly as the one from files
+    await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+    await expectCounts(counts(0.5));
+    await page.getByLabel('Model URL').fill(`${base}missing/model.json`);
+    await page.getByRole('button', { name: 'Import from URL' }).click();
+    await expect(studio.messages).toContainText('HTTP 404');
+  });
 });
 
 test('evaluate on the test split of HDF5 fixtures opened in the Data area', async ({ studio, page }) => {
