@@ -77,7 +77,9 @@ def read_initializers(path):
 
 
 class LeNet5(nn.Module):
-    """The research LeNet5: conv 6@5x5, pool, conv 16@5x5, pool, dense 120-84-1 (classic: tanh + avg pool)."""
+    """The research LeNet5: conv 6@5x5, pool, conv 16@5x5, pool, dense 120-84-1.
+
+    classic: tanh after each convolution, average pooling followed by a sigmoid."""
 
     def __init__(self, channels, classic):
         super().__init__()
@@ -89,10 +91,12 @@ class LeNet5(nn.Module):
         self.classic = classic
 
     def forward(self, x):
-        act = torch.tanh if self.classic else (lambda t: t)
-        pool = nn.functional.avg_pool2d if self.classic else nn.functional.max_pool2d
-        x = pool(act(self.conv1(x)), 2)
-        x = pool(act(self.conv2(x)), 2)
+        if self.classic:
+            x = torch.sigmoid(nn.functional.avg_pool2d(torch.tanh(self.conv1(x)), 2))
+            x = torch.sigmoid(nn.functional.avg_pool2d(torch.tanh(self.conv2(x)), 2))
+        else:
+            x = nn.functional.max_pool2d(self.conv1(x), 2)
+            x = nn.functional.max_pool2d(self.conv2(x), 2)
         x = torch.flatten(x, 1)
         x = torch.relu(self.fc1(x))
         x = torch.relu(self.fc2(x))

@@ -61,6 +61,24 @@ describe('eval worker api', () => {
     expect(probs[0]).toBeCloseTo(1 / (1 + Math.exp(-expected[0]!)), 6);
   });
 
+  it('lenet5-classic (tanh, average pooling + sigmoid) as a layers model gives its registry forward pass', async () => {
+    const classic = getModel('lenet5-classic');
+    const w = initialWeights(classic.params(INPUT), 8);
+    w['fc3.w'] = w['fc3.w']!.map((v) => v * 20);
+    await api.loadRunModel('run-classic', { ...spec, modelName: 'lenet5-classic', weights: w });
+    const x = crops(11);
+    const raw = await api.classifyCrops('run-classic', x, SIDE, true);
+    const expected = tf.tidy(() => {
+      const p: Record<string, tf.Tensor> = {};
+      for (const s of classic.params(INPUT)) p[s.name] = tf.tensor(w[s.name]!, s.shape);
+      const input = tf.tensor4d(cropBatch(x, SIDE, INPUT, 0, N), [N, 32, 32, 3]);
+      return classic.apply(p, input, false).dataSync() as Float32Array;
+    });
+    expect(maxAbsDiff(raw, expected)).toBeLessThan(1e-5);
+    expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(1e-3);
+    api.release('run-classic');
+  });
+
   it('predictSplit feeds evaluate with the labels and ids of the split', async () => {
     await api.loadRunModel('run-a', spec);
     const x = crops(5);

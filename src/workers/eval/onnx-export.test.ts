@@ -13,12 +13,21 @@ const SIZE = 32;
 const CHANNELS = 3;
 const N = 8;
 
-/** Deterministic pseudo-random input in [0, 1], NHWC. */
+/** Deterministic pseudo-random input in [0, 1], NHWC; sample n is dimmed to (n + 1) / N so outputs differ. */
 function sampleInput(): Float32Array {
   const x = new Float32Array(N * SIZE * SIZE * CHANNELS);
+  const per = SIZE * SIZE * CHANNELS;
   let s = 7;
-  for (let i = 0; i < x.length; i++) x[i] = (s = (s * 16807) % 2147483647) / 2147483647;
+  for (let i = 0; i < x.length; i++)
+    x[i] = (((s = (s * 16807) % 2147483647) / 2147483647) * (Math.floor(i / per) + 1)) / N;
   return x;
+}
+
+/** Seeded weights with a louder last layer, so the logits spread and agreement is no coincidence. */
+function testWeights(name: string, seed: number): Record<string, Float32Array> {
+  const w = initialWeights(getModel(name).params({ size: SIZE, channels: CHANNELS }), seed);
+  w['fc3.w'] = w['fc3.w']!.map((v) => v * 20);
+  return w;
 }
 
 function nhwcToNchw(x: Float32Array): Float32Array {
@@ -83,7 +92,7 @@ describe('ONNX export', () => {
 
   for (const name of registered) {
     it(`${name}: onnxruntime (NCHW) reproduces the tfjs logits within 1e-4`, async () => {
-      const weights = initialWeights(getModel(name).params({ size: SIZE, channels: CHANNELS }), 99);
+      const weights = testWeights(name, 99);
       const x = sampleInput();
       const expected = tfjsLogits(name, weights, x);
       const bytes = exportOnnx(name, { size: SIZE, channels: CHANNELS }, weights, {
@@ -99,7 +108,7 @@ describe('ONNX export', () => {
     });
 
     it(`${name}: the NHWC variant takes the studio's layout directly`, async () => {
-      const weights = initialWeights(getModel(name).params({ size: SIZE, channels: CHANNELS }), 5);
+      const weights = testWeights(name, 5);
       const x = sampleInput();
       const expected = tfjsLogits(name, weights, x);
       const bytes = exportOnnx(name, { size: SIZE, channels: CHANNELS }, weights, { layout: 'NHWC' });
