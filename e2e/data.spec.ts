@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as jpeg from 'jpeg-js';
 import { expect, test } from './studio';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -117,6 +118,50 @@ test.describe('Data area', () => {
       spatter_low_flow_0: [101, 101, 'nullpad'],
       spatter_high_flow_0: [237, 237, 'nullpad'],
       vlen_low_0_0: [101, 101, 'nullpad'],
+    });
+  });
+
+  test('crops added as an in-memory source survive a reload with their label; closing forgets them', async ({
+    studio,
+    page,
+  }) => {
+    // Seven distinct small JPEG crops (a bright spot moving over a dark field), as another area would add.
+    const crops = Array.from({ length: 7 }, (_, i) => {
+      const w = 24;
+      const rgba = new Uint8Array(w * w * 4).fill(20);
+      for (let y = 8; y < 14; y++)
+        for (let x = 2 + i * 2; x < 8 + i * 2; x++) rgba.fill(230, (y * w + x) * 4, (y * w + x) * 4 + 3);
+      return {
+        name: `spatter_high_flow_00${i}.jpg`,
+        mimeType: 'image/jpeg',
+        buffer: Buffer.from(jpeg.encode({ width: w, height: w, data: rgba }, 95).data),
+      };
+    });
+    await studio.open('Data');
+    await page.getByLabel('Add crop images').setInputFiles(crops);
+    const source = page.getByRole('article', { name: 'Source spatter_high_flow' });
+    await expect(source.getByTestId('source-count')).toHaveText('7');
+    await expect(source.getByLabel('Label of spatter_high_flow')).toHaveValue('1');
+    await source.getByLabel('Label of spatter_high_flow').selectOption('0');
+    await expect(page.getByTestId('split-description')).toBeVisible();
+
+    await test.step('after a reload the source is back, with the label the user chose', async () => {
+      await page.reload();
+      await expect(source.getByTestId('source-count')).toHaveText('7');
+      await expect(source.getByLabel('Label of spatter_high_flow')).toHaveValue('0');
+      await expect(page.getByTestId('gallery-count')).toHaveText('7 crops shown');
+      const thumb = page.getByRole('region', { name: 'Crop thumbnails' }).getByRole('img').first();
+      await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(24);
+    });
+
+    await test.step('a closed source does not come back', async () => {
+      await page.getByRole('button', { name: 'Close spatter_high_flow' }).click();
+      await expect(source).toHaveCount(0);
+      await page.reload();
+      // Opening a file waits for the saved sources to be restored first, so this proves there are none.
+      await page.getByLabel('Open HDF5 files').setInputFiles([fx('left_low_0.h5')]);
+      await expect(page.getByTestId('gallery-count')).toHaveText('101 crops shown');
+      await expect(source).toHaveCount(0);
     });
   });
 });

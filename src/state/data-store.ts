@@ -2,7 +2,7 @@
 // class names, the overview and findings, the split in use, and the actions other areas call
 // (addMemorySource, openFiles, openUrls, buildTrainingArrays). The heavy state lives in the data worker.
 import { create } from 'zustand';
-import { RESEARCH_CLASSES, type ClassDef } from '../core/data/labels';
+import { inferLabel, RESEARCH_CLASSES, type ClassDef } from '../core/data/labels';
 import type { Finding } from '../core/data/quality';
 import type { SplitOptions } from '../core/data/splits';
 import type { TrainingArrays } from '../core/data/training-arrays';
@@ -41,6 +41,10 @@ export interface DataState {
   openFiles(files: File[]): Promise<void>;
   openUrls(urls: string[]): Promise<void>;
   addMemorySource(src: MemorySourceInput): Promise<SourceSummary>;
+  /** Crops as image files (JPEG/PNG, e.g. dropped by the user) become one in-memory source. */
+  addCropImages(files: File[]): Promise<void>;
+  /** Bring back the in-memory sources saved in IndexedDB (once per page; the Data area calls it on mount). */
+  restore(): Promise<void>;
   closeSource(id: string): Promise<void>;
   setLabel(id: string, label: number | null): Promise<void>;
   setClassNames(names: string[]): Promise<void>;
@@ -226,6 +230,27 @@ export const useDataStore = create<DataState>((set, get) => {
       return summary;
     },
 
+    addCropImages: async (files) => {
+      if (files.length === 0) return;
+      const crops = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
+      // Name the source after what the files share (e.g. `left_low_000.jpg`… → `left_low`), so the
+      // research label inference still applies.
+      const first = files[0]!.name.replace(/\.[^.]+$/, '');
+      let name = first;
+      for (const f of files) {
+        const n = f.name.replace(/\.[^.]+$/, '');
+        let k = 0;
+        while (k < name.length && k < n.length && name[k] === n[k]) k++;
+        name = name.slice(0, k);
+      }
+      name = name.replace(/[_\-\s.\d]+$/, '') || first;
+      const classes = classDefs(get().classNames);
+      const label = inferLabel(name, classes) ?? inferLabel(first, classes) ?? 0;
+      await get().addMemorySource({ name, label, crops, origin: `${files.length} dropped image files` });
+    },
+
+    restore: () => ensureRestored(),
+
     closeSource: async (id) => {
       await dataWorker.api.closeSource(id);
       const key = memoryKeys.get(id);
@@ -239,6 +264,15 @@ export const useDataStore = create<DataState>((set, get) => {
 
     setLabel: async (id, label) => {
       await dataWorker.api.setLabel(id, label);
+      const key = memoryKeys.get(id);
+      if (key && label !== null) {
+        // Keep the saved copy's label in step, so a reload shows the user's choice.
+        const saved = await idb<StoredMemorySource>(
+          'readonly',
+          (s) => s.get(key) as IDBRequest<StoredMemorySource>,
+        );
+        if (saved) await idb('readwrite', (s) => s.put({ ...saved, label }));
+      }
       await refresh();
       await get().refreshSplit();
     },

@@ -224,5 +224,9 @@ describe('DataLibrary', () => {
     lib.addMemorySource({ name: 'b', label: 0, crops: [spark, dark], origin: 'b.mp4' });
     await lib.index();
     expect(lib.listFindings(10, 'duplicate').total).toBe(0);
+    // Thumbnails are transferred to the page: an in-memory source must hand out copies of its bytes.
+    const thumb = lib.crops([0])[0]!;
+    expect(thumb.kind === 'encoded' && thumb.bytes).toEqual(spark);
+    expect(thumb.kind === 'encoded' && thumb.bytes.buffer).not.toBe(spark.buffer);
   });
 });

@@ -735,7 +735,9 @@ export class DataLibrary {
     return ordinals.map((o) => {
       try {
         const { s, d, i } = this.locate(o);
-        return this.readRange(s, d, i, 1)[0] ?? null;
+        const c = this.readRange(s, d, i, 1)[0] ?? null;
+        // The worker transfers these buffers to the page: an in-memory source hands out a copy, not its own.
+        return c && s.memory && c.kind === 'encoded' ? { kind: 'encoded', bytes: c.bytes.slice() } : c;
       } catch {
         return null;
       }

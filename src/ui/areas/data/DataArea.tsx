@@ -1,4 +1,6 @@
 // Data area: open HDF5 crop sets (and see crops other areas added), inspect them, label, split, export.
+import { useEffect } from 'react';
+import { useDataStore } from '../../../state/data-store';
 import { CropGallery } from './CropGallery';
 import { ExportPanel } from './ExportPanel';
 import { FindingsList } from './FindingsList';
@@ -8,6 +10,8 @@ import { SplitPanel } from './SplitPanel';
 import './data.css';
 
 export function DataArea() {
+  // Crops other areas added (kept in IndexedDB) come back after a reload.
+  useEffect(() => void useDataStore.getState().restore(), []);
   return (
     <section aria-labelledby="data-title" className="area data-area">
       <h2 id="data-title">Data</h2>

@@ -5,6 +5,7 @@ import { useDataStore } from '../../../state/data-store';
 export function OpenPanel() {
   const openFiles = useDataStore((s) => s.openFiles);
   const openUrls = useDataStore((s) => s.openUrls);
+  const addCropImages = useDataStore((s) => s.addCropImages);
   const openErrors = useDataStore((s) => s.openErrors);
   const busy = useDataStore((s) => s.busy);
   const [over, setOver] = useState(false);
@@ -22,10 +23,15 @@ export function OpenPanel() {
         onDrop={(e) => {
           e.preventDefault();
           setOver(false);
-          void openFiles([...e.dataTransfer.files]);
+          const dropped = [...e.dataTransfer.files];
+          const images = dropped.filter((f) => isCropImage(f));
+          void openFiles(dropped.filter((f) => !isCropImage(f)));
+          if (images.length) void addCropImages(images);
         }}
       >
-        <p>Drop HDF5 files here (.h5: research layout, vlen uint8 or uint8 image stacks), or</p>
+        <p>
+          Drop HDF5 files here (.h5: research layout, vlen uint8 or uint8 image stacks) or JPEG/PNG crops, or
+        </p>
         <label className="data-file-label">
           Open HDF5 files
           <input
@@ -36,6 +42,19 @@ export function OpenPanel() {
               const files = [...(e.target.files ?? [])];
               e.target.value = '';
               void openFiles(files);
+            }}
+          />
+        </label>
+        <label className="data-file-label">
+          Add crop images
+          <input
+            type="file"
+            multiple
+            accept="image/jpeg,image/png,.jpg,.jpeg,.png"
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              void addCropImages(files);
             }}
           />
         </label>
@@ -83,4 +102,8 @@ export function OpenPanel() {
       ) : null}
     </section>
   );
+}
+
+function isCropImage(f: File): boolean {
+  return /^image\/(jpeg|png)$/.test(f.type) || /\.(jpe?g|png)$/i.test(f.name);
 }
