@@ -68,6 +68,14 @@ test('the static build runs from a sub-path, opens the demo, and works offline a
       await expect(page.getByRole('article', { name: /Source left_high_2/ })).toContainText('1,000');
     });
 
+    await test.step('the demo LeNet5 imports for evaluation', async () => {
+      await studio.goTo('Evaluate');
+      await page.getByLabel('Model URL').fill(new URL('demo/lenet5/model.json', base).href);
+      await page.getByRole('button', { name: 'Import from URL' }).click();
+      await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+      await expect(page.getByTestId('evaluate-model-info')).toContainText('high gas flow');
+    });
+
     await test.step('service worker installed and controlling the page', async () => {
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       await page.reload();
