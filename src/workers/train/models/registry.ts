@@ -1,10 +1,12 @@
 // The model registry the UI lists: name -> definition, with parameter counts for display.
 import { lenet5, lenet5Classic } from './lenet5';
+import { resnetSmall } from './resnet';
 import { paramCount, type ModelDef, type ModelInput, type ModelName } from './types';
 
 const MODELS: Record<string, ModelDef> = {
   lenet5,
   'lenet5-classic': lenet5Classic,
+  'resnet-small': resnetSmall,
 };
 
 export function getModel(name: string): ModelDef {
