@@ -74,6 +74,10 @@ describe('training loop (wasm backend)', () => {
     expect(batchEvents).toBeGreaterThanOrEqual(4);
     expect(r.history.epochs[3]!.trainLoss).toBeLessThan(r.history.epochs[0]!.trainLoss);
     expect(r.test!.acc).toBeGreaterThan(0.8);
+    // training accuracy per epoch, from the forward passes of the epoch's batches
+    for (const e of r.history.epochs) expect(e.trainAcc).toBeGreaterThanOrEqual(0);
+    expect(r.history.epochs[3]!.trainAcc).toBeGreaterThan(0.8);
+    expect(r.history.epochs[3]!.trainAcc).toBeLessThanOrEqual(1);
     // every 2 epochs and at each new best: epoch 2 and 4 at least, names carry epoch/loss/acc
     expect(cks.map((c) => c.meta.epoch)).toContain(2);
     expect(cks.at(-1)!.meta.name).toMatch(/^epoch-004_loss-\d\.\d{4}_acc-\d\.\d{4}$/);

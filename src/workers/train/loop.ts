@@ -213,6 +213,8 @@ export async function runTraining(
       let lastFlush = performance.now();
       let lossSum = 0;
       let lossCount = 0;
+      // Right answers of the forward passes during the epoch (augmented crops, weights still moving).
+      let hitSum = 0;
       let next = train.gather(0, size);
       let lastBatchEnd = performance.now();
       for (let b = 0; b < perEpoch; b++) {
@@ -221,11 +223,13 @@ export async function runTraining(
         }
         const { x, y } = toTensors(next);
         const n = next.n;
-        const lossT = trainer.trainStep(x, y);
+        const { loss: lossT, correct: hitsT } = trainer.trainStepWithHits(x, y);
         // Prefetch: gather the next batch on the host while a GPU backend works on this one.
         if (b + 1 < perEpoch) next = train.gather(b + 1, size);
         const loss = (await lossT.data())[0]!;
+        hitSum += (await hitsT.data())[0]!;
         lossT.dispose();
+        hitsT.dispose();
         x.dispose();
         y.dispose();
         firstLoss ??= loss;
@@ -286,7 +290,7 @@ export async function runTraining(
       const point: EpochPoint = {
         epoch,
         trainLoss: lossSum / Math.max(1, lossCount),
-        trainAcc: NaN,
+        trainAcc: hitSum / Math.max(1, lossCount),
         valLoss: val.loss,
         valAcc: val.acc,
         lr: trainer.lr,

@@ -72,18 +72,24 @@ export class Trainer {
   }
 
   /** Loss and gradients w.r.t. every parameter, without updating anything. */
-  lossAndGrads(x: tf.Tensor4D, y: tf.Tensor2D): { loss: tf.Scalar; grads: Record<string, tf.Tensor> } {
+  lossAndGrads(
+    x: tf.Tensor4D,
+    y: tf.Tensor2D,
+  ): { loss: tf.Scalar; grads: Record<string, tf.Tensor>; correct: tf.Scalar } {
     const names = this.specs.map((s) => s.name);
     const varList = names.map((n) => this.vars[n]!);
-    const { value, grads } = tf.variableGrads(
-      () => this.loss(this.model.apply(this.vars, x, true), y),
-      varList,
-    );
+    let correct: tf.Scalar | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const z = this.model.apply(this.vars, x, true);
+      // Training accuracy from the same forward pass (logit > 0 is class 1); kept past the tape's tidy.
+      correct = tf.keep(tf.greater(z, 0).cast('float32').equal(y).cast('float32').sum<tf.Scalar>());
+      return this.loss(z, y);
+    }, varList);
     const byName: Record<string, tf.Tensor> = {};
     for (const n of names) {
       byName[n] = grads[this.vars[n]!.name]!;
     }
-    return { loss: value, grads: byName };
+    return { loss: value, grads: byName, correct: correct! };
   }
 
   /**
@@ -91,7 +97,14 @@ export class Trainer {
    * every batch would stall GPU backends).
    */
   trainStep(x: tf.Tensor4D, y: tf.Tensor2D): tf.Scalar {
-    const { loss, grads } = this.lossAndGrads(x, y);
+    const { loss, correct } = this.trainStepWithHits(x, y);
+    correct.dispose();
+    return loss;
+  }
+
+  /** trainStep that also returns how many of the batch the forward pass classified right (before the update). */
+  trainStepWithHits(x: tf.Tensor4D, y: tf.Tensor2D): { loss: tf.Scalar; correct: tf.Scalar } {
+    const { loss, grads, correct } = this.lossAndGrads(x, y);
     this.step += 1;
     const t = this.step;
     const bc1 = 1 - BETA1 ** t;
@@ -114,7 +127,7 @@ export class Trainer {
       }
     });
     for (const g of Object.values(grads)) g.dispose();
-    return loss;
+    return { loss, correct };
   }
 
   async getWeights(): Promise<WeightMap> {
