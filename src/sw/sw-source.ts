@@ -40,7 +40,9 @@ self.addEventListener('activate', (event) => {
     caches
       .keys()
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith('spatter-studio-') && k !== CACHE && k !== RUNTIME).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      // No clients.claim(): the page of the first visit stays uncontrolled (it loaded from the network anyway),
+      // so the worker only serves later visits, and tests that intercept a first page's requests see them all.
+      .then(() => undefined),
   );
 });
 
