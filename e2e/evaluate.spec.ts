@@ -289,3 +289,77 @@ test('evaluate on the test split of HDF5 fixtures opened in the Data area', asyn
   expect(cm[0]![0]! + cm[0]![1]!).toBeGreaterThan(0);
   expect(cm[1]![0]! + cm[1]![1]!).toBeGreaterThan(0);
 });
+
+test('classify a build: the fixture video’s crops and per-frame log give a timeline, a verdict and CSVs', async ({
+  studio,
+  page,
+}) => {
+  await tf.setBackend('cpu');
+  const weights = initialWeights(getModel('lenet5').params(INPUT), 11);
+  const files = await saveLayersModel(buildLayersModel('lenet5', INPUT, weights), {
+    format: METADATA_FORMAT,
+    version: 1,
+    model: 'lenet5',
+    classNames: ['low', 'high'],
+    input: { ...INPUT, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
+    output: { kind: 'logit', units: 1, meaning: 'P(high) = sigmoid(output)' },
+    preprocessing: {},
+    training: {},
+    exportedAt: new Date().toISOString(),
+  });
+  await studio.open('Evaluate');
+  await page
+    .getByLabel('Import TF.js model files')
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
+  await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+
+  await test.step('a log from another extraction is refused by name', async () => {
+    await page.getByLabel('Build crops HDF5').setInputFiles('e2e/fixtures/left_low_0.h5');
+    await page
+      .getByLabel('Build per-frame CSV')
+      .setInputFiles('e2e/fixtures/ref_high_mp4_spatter_at_frame.csv');
+    await page.getByRole('button', { name: 'Classify build' }).click();
+    await expect(studio.messages).toContainText('counts 237 crops but left_low_0.h5 holds 101');
+  });
+
+  const perFrame = (await readFile('e2e/fixtures/ref_high_mp4_spatter_at_frame.csv', 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number) as [number, number]);
+  const withSpatter = perFrame.filter(([, n]) => n > 0);
+
+  await test.step('the high-flow video: 237 crops on a timeline with a verdict', async () => {
+    await page.getByLabel('Build crops HDF5').setInputFiles('e2e/fixtures/left_high_2.h5');
+    await page.getByRole('button', { name: 'Classify build' }).click();
+    await expect(page.getByTestId('video-crops')).toHaveText('237');
+    await expect(page.getByTestId('video-verdict')).toContainText(/237 crops/);
+    await expect(page.getByTestId('video-frames-chart')).toHaveAttribute(
+      'data-points',
+      String(withSpatter.length),
+    );
+  });
+
+  await test.step('the per-frame CSV lists exactly the frames with spatter and their crop counts', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download per-frame CSV' }).click();
+    const lines = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('frame,first_frame,last_frame,crops,mean_p_high,share_high');
+    const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+    expect(rows.map((r) => [r[0], r[3]])).toEqual(withSpatter);
+    for (const r of rows) {
+      expect(r[4]).toBeGreaterThanOrEqual(0);
+      expect(r[4]).toBeLessThanOrEqual(1);
+    }
+  });
+
+  await test.step('the crops CSV has one row per crop, in frame order', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download crops CSV' }).click();
+    const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n').slice(1);
+    expect(rows).toHaveLength(237);
+    const frames = rows.map((r) => Number(r.split(',')[1]));
+    expect(frames).toEqual([...frames].sort((a, b) => a - b));
+    expect(rows.every((r) => /,(low|high)$/.test(r))).toBe(true);
+  });
+});

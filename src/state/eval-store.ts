@@ -6,6 +6,8 @@ import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
 import { allMetricsCsv } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
 import { timelineCsv, type CropPrediction } from '../core/eval/timeline';
+import { parseSpatterAtFrameCsv } from '../core/extract/csv';
+import { LayerCounter } from '../core/extract/layers';
 import {
   evaluate,
   summarizeEvaluation,
@@ -32,6 +34,7 @@ import type { Progress } from '../workers/task';
 import { useDataStore } from './data-store';
 import { notifyError, useNotices } from './notices-store';
 import { useRuns, type RunRecord } from './runs-store';
+import { useSettings } from './settings-store';
 
 export type SplitName = 'train' | 'val' | 'test';
 
@@ -95,7 +98,30 @@ export interface EvalState {
   downloadPredictionsCsv(): void;
   /** Classify every crop extracted from a video with the active model (the monitoring view). */
   classifyVideoCrops(input: VideoCropsInput): Promise<VideoClassification | null>;
+  /**
+   * Classify a build from the research tool's output for one video: its HDF5 of crops and its
+   * `_spatter_at_frame.csv` (crops per frame, in the order they were stored), which dates every crop.
+   */
+  classifyResearchBuild(h5: File, perFrameCsv: File): Promise<VideoClassification | null>;
   downloadVideoCsv(kind: 'crops' | 'frames' | 'layers'): void;
+}
+
+/** Frame and layer of every crop from a per-frame count log (crops are stored in frame order). */
+export function datesFromPerFrameCounts(
+  counts: number[],
+  layerGap: number,
+): { frames: number[]; layers: number[] } {
+  const frames: number[] = [];
+  const layers: number[] = [];
+  const counter = new LayerCounter(layerGap);
+  counts.forEach((n, frame) => {
+    const layer = counter.push(frame, n);
+    for (let k = 0; k < n; k++) {
+      frames.push(frame);
+      layers.push(layer);
+    }
+  });
+  return { frames, layers };
 }
 
 /** What the extraction hands over for one video: the crops (JPEG bytes) and where each was found. */
@@ -421,6 +447,66 @@ export const useEval = create<EvalState>((set, get) => {
         downloadBytes(`${fileBaseName(model.label)}.onnx`, bytes, 'application/octet-stream');
       } catch (e) {
         notifyError(`Exporting ${model.label} as ONNX failed`, message(e));
+      }
+    },
+
+    classifyResearchBuild: async (h5, perFrameCsv) => {
+      const s = get();
+      const model = s.models.find((m) => m.key === s.activeKey);
+      if (!model) {
+        notifyError(`Choose a model before classifying ${h5.name}`, 'Load a run or import a TF.js model.');
+        return null;
+      }
+      abort?.abort();
+      abort = new AbortController();
+      const signal = abort.signal;
+      const side = cacheSide(s);
+      try {
+        const counts = parseSpatterAtFrameCsv(await perFrameCsv.text(), perFrameCsv.name);
+        set({ busy: { what: `Reading the crops of ${h5.name}` } });
+        const read = await evalWorker.run('readH5Crops', [h5, side], {
+          signal,
+          onProgress: (p) => set({ busy: { what: `Reading the crops of ${h5.name}`, progress: p } }),
+        });
+        const logged = counts.reduce((a, b) => a + b, 0);
+        if (logged !== read.count) {
+          throw new Error(
+            `${perFrameCsv.name} counts ${logged} crops but ${h5.name} holds ${read.count}: they are not from the same extraction run.`,
+          );
+        }
+        if (read.failed.length) {
+          throw new Error(
+            `${read.failed.length} crops could not be decoded, e.g. ${read.failed[0]}; the file may be damaged.`,
+          );
+        }
+        const { frames, layers } = datesFromPerFrameCounts(
+          counts,
+          useSettings.getState().config.extract.layer_gap,
+        );
+        set({ busy: { what: `Classifying the crops of ${h5.name}` } });
+        const probs = await evalWorker.run('classifyCrops', [model.key, read.x, side, false], {
+          signal,
+          onProgress: (p) => set({ busy: { what: `Classifying the crops of ${h5.name}`, progress: p } }),
+        });
+        const k = model.info.numOutputs;
+        const video: VideoClassification = {
+          videoName: h5.name.replace(/\.h5$/i, ''),
+          modelLabel: model.label,
+          classNames: model.info.classNames,
+          totalFrames: counts.length,
+          predictions: frames.map((frame, i) => ({
+            frame,
+            layer: layers[i]!,
+            probability: k === 1 ? probs[i]! : probs[i * k + 1]!,
+          })),
+        };
+        set({ video });
+        return video;
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError') notifyError(`Classifying ${h5.name} failed`, message(e));
+        return null;
+      } finally {
+        set({ busy: null });
       }
     },
 

@@ -9,6 +9,7 @@ import { exportOnnx, type OnnxExportOptions } from '../../core/export/onnx';
 import type { ModelInputSpec, WeightMap } from '../../core/export/sequential';
 import type { BackendName } from '../../core/backends/backends';
 import { initTfBackend } from '../compute/tf-backends';
+import { H5FileReader, type StoredCrop } from '../data/h5-reader';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import { predictCrops, type LoadedModel } from './predict';
 import {
@@ -27,6 +28,21 @@ import {
 } from './tfjs-model';
 
 const tasks = new TaskRegistry();
+let mountSeq = 0;
+
+/** One stored crop (JPEG bytes or raw pixels) as a cache crop: grey, side x side. */
+async function cacheCrop(c: StoredCrop, side: number): Promise<Uint8Array> {
+  if (c.kind === 'pixels') return cacheTransform(c.data, c.width, c.height, c.channels, side);
+  const bmp = await createImageBitmap(new Blob([c.bytes.slice().buffer as ArrayBuffer]));
+  try {
+    const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = canvas.getContext('2d', { willReadFrequently: true })!;
+    g.drawImage(bmp, 0, 0);
+    return cacheTransform(g.getImageData(0, 0, bmp.width, bmp.height).data, bmp.width, bmp.height, 4, side);
+  } finally {
+    bmp.close();
+  }
+}
 const models = new Map<string, LoadedModel>();
 let importSeq = 0;
 
@@ -193,14 +209,9 @@ export const api = {
       const failed: string[] = [];
       for (let i = 0; i < files.length; i++) {
         try {
-          const bmp = await createImageBitmap(files[i]!);
-          const canvas = new OffscreenCanvas(bmp.width, bmp.height);
-          const g = canvas.getContext('2d', { willReadFrequently: true })!;
-          g.drawImage(bmp, 0, 0);
-          const img = g.getImageData(0, 0, bmp.width, bmp.height);
-          crops.push(cacheTransform(img.data, bmp.width, bmp.height, 4, side));
+          const bytes = new Uint8Array(await files[i]!.arrayBuffer());
+          crops.push(await cacheCrop({ kind: 'encoded', bytes }, side));
           ok.push(names[i]!);
-          bmp.close();
         } catch {
           failed.push(names[i]!);
         }
@@ -210,6 +221,59 @@ export const api = {
       const x = new Uint8Array(crops.length * side * side);
       crops.forEach((c, i) => x.set(c, i * side * side));
       return { x, names: ok, failed };
+    });
+  },
+
+  /**
+   * Every crop of an HDF5 file in stored order (datasets `<video>_<n>` by n, elements in order), decoded
+   * into cache crops: the research tool's output for one video, whose per-frame CSV then dates each crop.
+   */
+  readH5Crops(
+    file: File,
+    side: number,
+    opts?: TaskOptions,
+  ): Promise<{ x: Uint8Array; count: number; failed: string[] }> {
+    return runTask(tasks, opts, async (ctx) => {
+      const h5 = (await import('h5wasm')).default;
+      const module = await h5.ready;
+      const FS = module.FS;
+      const dir = `/eval-${++mountSeq}`;
+      FS.mkdir(dir);
+      FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: file.name, data: file }] }, dir);
+      const reader = H5FileReader.open(h5, module, `${dir}/${file.name}`, file.name);
+      try {
+        const order = (n: string) => Number(/_(\d+)$/.exec(n)?.[1] ?? 0);
+        const datasets = [...reader.datasets].sort(
+          (a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name),
+        );
+        const total = datasets.reduce((t, d) => t + d.count, 0);
+        const x = new Uint8Array(total * side * side);
+        const failed: string[] = [];
+        let k = 0;
+        for (const ds of datasets) {
+          for (let start = 0; start < ds.count; start += 256) {
+            const batch = reader.read(ds, start, Math.min(256, ds.count - start));
+            for (let j = 0; j < batch.length; j++, k++) {
+              try {
+                x.set(await cacheCrop(batch[j]!, side), k * side * side);
+              } catch {
+                failed.push(`${file.name}/${ds.name}/${start + j}`);
+              }
+            }
+            ctx.progress({ done: k, total, unit: 'crops', message: `${file.name} › ${ds.name}` });
+            await ctx.checkpoint();
+          }
+        }
+        return { x, count: total, failed };
+      } finally {
+        reader.close();
+        try {
+          FS.unmount(dir);
+          FS.rmdir(dir);
+        } catch {
+          /* already gone */
+        }
+      }
     });
   },
 
