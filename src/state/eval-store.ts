@@ -5,9 +5,8 @@ import { create } from 'zustand';
 import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
 import { allMetricsCsv } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
-import { timelineCsv, type CropPrediction } from '../core/eval/timeline';
+import { datesFromPerFrameCounts, timelineCsv, type CropPrediction } from '../core/eval/timeline';
 import { parseSpatterAtFrameCsv } from '../core/extract/csv';
-import { LayerCounter } from '../core/extract/layers';
 import {
   evaluate,
   summarizeEvaluation,
@@ -104,24 +103,6 @@ export interface EvalState {
    */
   classifyResearchBuild(h5: File, perFrameCsv: File): Promise<VideoClassification | null>;
   downloadVideoCsv(kind: 'crops' | 'frames' | 'layers'): void;
-}
-
-/** Frame and layer of every crop from a per-frame count log (crops are stored in frame order). */
-export function datesFromPerFrameCounts(
-  counts: number[],
-  layerGap: number,
-): { frames: number[]; layers: number[] } {
-  const frames: number[] = [];
-  const layers: number[] = [];
-  const counter = new LayerCounter(layerGap);
-  counts.forEach((n, frame) => {
-    const layer = counter.push(frame, n);
-    for (let k = 0; k < n; k++) {
-      frames.push(frame);
-      layers.push(layer);
-    }
-  });
-  return { frames, layers };
 }
 
 /** What the extraction hands over for one video: the crops (JPEG bytes) and where each was found. */

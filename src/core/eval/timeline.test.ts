@@ -1,7 +1,14 @@
 // Video timeline aggregation and the build verdict (interval checked against the Wilson formula by hand).
 import { describe, expect, it } from 'vitest';
 import { metricMode } from './compare';
-import { buildVerdict, perFrame, perLayer, timelineCsv, wilsonInterval } from './timeline';
+import {
+  buildVerdict,
+  datesFromPerFrameCounts,
+  perFrame,
+  perLayer,
+  timelineCsv,
+  wilsonInterval,
+} from './timeline';
 
 const preds = [
   { frame: 3, layer: 0, probability: 0.9 },
@@ -54,6 +61,14 @@ describe('timeline', () => {
       'frame,first_frame,last_frame,crops,mean_p_high,share_high',
     );
     expect(timelineCsv('layers', preds, ['low', 'high']).trim().split('\n')).toHaveLength(3);
+  });
+
+  it('dates crops from per-frame counts with the seed layer rule (gap counted from frame 0)', () => {
+    // frames 0..9: crops at frame 1 (x2), 3, then frame 9 after a gap of 6 > 5 starts layer 1
+    const counts = [0, 2, 0, 1, 0, 0, 0, 0, 0, 1];
+    expect(datesFromPerFrameCounts(counts, 5)).toEqual({ frames: [1, 1, 3, 9], layers: [0, 0, 0, 1] });
+    // a gap of exactly 5 does not start a layer
+    expect(datesFromPerFrameCounts([0, 1, 0, 0, 0, 0, 1], 5).layers).toEqual([0, 0]);
   });
 
   it('epoch timings count as lower-is-better', () => {

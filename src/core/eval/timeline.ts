@@ -1,6 +1,7 @@
 // Classifying a build video: every extracted crop's P(class 1) aggregated into a timeline per frame and per
 // layer, and a verdict for the whole build with its uncertainty, exported as CSV. This is the monitoring
 // view: "was the gas flow right on this build, and how sure are we?".
+import { LayerCounter } from '../extract/layers';
 import { toCsv, type CsvCell } from './csv';
 
 export interface CropPrediction {
@@ -146,4 +147,22 @@ export function timelineCsv(
     ],
     bins.map((b) => [b.key, b.firstFrame, b.lastFrame, b.crops, b.meanProbability, b.shareClass1]),
   );
+}
+
+/** Frame and layer of every crop from a per-frame count log (crops are stored in frame order). */
+export function datesFromPerFrameCounts(
+  counts: number[],
+  layerGap: number,
+): { frames: number[]; layers: number[] } {
+  const frames: number[] = [];
+  const layers: number[] = [];
+  const counter = new LayerCounter(layerGap);
+  counts.forEach((n, frame) => {
+    const layer = counter.push(frame, n);
+    for (let k = 0; k < n; k++) {
+      frames.push(frame);
+      layers.push(layer);
+    }
+  });
+  return { frames, layers };
 }
