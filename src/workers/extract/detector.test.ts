@@ -1,0 +1,110 @@
+// The opencv.js detector against the native OpenCV reference, on frames decoded by native OpenCV
+// (scripts/extract/dump_frames.py): with identical input frames the detections must be identical.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseBoxesCsv } from '../../core/extract/csv';
+import { SpatterDetector, type DetectOptions } from './detector';
+import { whenReady, type OpenCv } from './opencv-ready';
+
+const W = 640;
+const H = 360;
+const defaults: DetectOptions = {
+  minArea: 2000,
+  maxArea: 15000,
+  threshold: 20,
+  blur: 5,
+  dilateIterations: 3,
+  rejectBlue: true,
+  leftBound: 0,
+  rightBound: 0,
+};
+
+function frames(name: string): Uint8Array[] {
+  const raw = gunzipSync(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
+  const size = W * H * 4;
+  return Array.from({ length: raw.length / size }, (_, i) => raw.subarray(i * size, (i + 1) * size));
+}
+
+const reference = parseBoxesCsv(
+  readFileSync(new URL('../../../e2e/fixtures/ref_high_mp4_boxes.csv', import.meta.url), 'utf8'),
+);
+const refAt = (frame: number) =>
+  reference.filter((b) => b.frame === frame).map(({ x, y, w, h }) => ({ x, y, w, h }));
+
+let cv: OpenCv;
+beforeAll(async () => {
+  // Node's require, not Vitest's import: see opencv.ts on the thenable module.
+  ({ cv } = await whenReady(createRequire(import.meta.url)('@techstark/opencv-js')));
+});
+
+function run(name: string, first: number, opts = defaults, withRejected = false) {
+  const d = new SpatterDetector(cv, W, H, opts);
+  const out: { frame: number; result: ReturnType<SpatterDetector['detect']> }[] = [];
+  try {
+    frames(name).forEach((f, i) => {
+      if (d.pushFrame(f)) out.push({ frame: first + i - 1, result: d.detect(withRejected) });
+    });
+  } finally {
+    d.delete();
+  }
+  return out;
+}
+
+describe('SpatterDetector (opencv.js) vs native OpenCV', () => {
+  it('finds exactly the reference boxes on frames 123-125 (two spatters in a frame)', () => {
+    const out = run('high_mp4_123.rgba.gz', 123);
+    expect(out.map((o) => o.frame)).toEqual([123, 124, 125]);
+    for (const o of out) {
+      expect(o.result.spatters.map((s) => s.box)).toEqual(refAt(o.frame));
+    }
+    expect(out[1]!.result.spatters.length).toBe(2);
+  });
+
+  it('rejects the recoater light as blue and says why', () => {
+    const out = run('high_mp4_280.rgba.gz', 280, defaults, true);
+    for (const o of out) {
+      expect(o.result.spatters.map((s) => s.box)).toEqual(refAt(o.frame));
+      expect(o.result.rejected.some((r) => r.verdict === 'blue')).toBe(true);
+    }
+    const off = run('high_mp4_280.rgba.gz', 280, { ...defaults, rejectBlue: false });
+    expect(off[0]!.result.spatters.length).toBeGreaterThan(out[0]!.result.spatters.length);
+  });
+
+  it('names too-small and too-large contours', () => {
+    const areas = run('high_mp4_123.rgba.gz', 123).flatMap((o) => o.result.spatters.map((s) => s.area));
+    const maxArea = Math.max(...areas) - 1; // the largest spatter becomes too large
+    const out = run('high_mp4_123.rgba.gz', 123, { ...defaults, maxArea }, true);
+    const verdicts = new Set(out.flatMap((o) => o.result.rejected.map((r) => r.verdict)));
+    expect(verdicts).toContain('too_small');
+    expect(verdicts).toContain('too_large');
+    for (const o of out)
+      for (const r of o.result.rejected) {
+        if (r.verdict === 'too_small') expect(r.area).toBeLessThan(2000);
+        if (r.verdict === 'too_large') expect(r.area).toBeGreaterThan(maxArea);
+      }
+  });
+
+  it('searches only between the bounds and reports full-frame coordinates', () => {
+    const out = run('high_mp4_123.rgba.gz', 123, { ...defaults, leftBound: 300, rightBound: 640 });
+    // frame 124 has spatters at x=79 and x=549: only the right one is inside the bounds
+    expect(out[1]!.result.spatters.map((s) => s.box)).toEqual(refAt(124).filter((b) => b.x > 300));
+  });
+
+  it('cuts crops as frame1[y+2:y+h-1, x+2:x+w-1]', () => {
+    const f = frames('high_mp4_123.rgba.gz');
+    const d = new SpatterDetector(cv, W, H, defaults);
+    try {
+      d.pushFrame(f[0]!);
+      d.pushFrame(f[1]!);
+      const box = d.detect().spatters[0]!.box;
+      const c = d.crop(box);
+      expect([c.width, c.height]).toEqual([box.w - 3, box.h - 3]);
+      const src = ((box.y + 2) * W + box.x + 2) * 4;
+      expect(Array.from(c.rgba.subarray(0, 8))).toEqual(Array.from(f[0]!.subarray(src, src + 8)));
+    } finally {
+      d.delete();
+    }
+  });
+});

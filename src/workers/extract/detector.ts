@@ -1,0 +1,194 @@
+// The research frame-differencing detector on opencv.js: absdiff of two colour frames → grey → Gaussian blur →
+// threshold → dilate → findContours (RETR_TREE, CHAIN_APPROX_SIMPLE) → bounding rect + area → the rules of
+// core/extract/rules. Frames are RGBA (what WebCodecs gives); cvtColor RGBA2GRAY applies the same weights to
+// R, G, B as BGR2GRAY does on the seed's BGR frames, so the grey image is the same. All Mats are allocated
+// once per frame size and reused; two frame Mats alternate so each decoded frame is written once.
+import type { Mat, MatVector } from '@techstark/opencv-js';
+import { classifyContour, colourSums, cropRect, type Box, type Verdict } from '../../core/extract/rules';
+import type { OpenCv } from './opencv-ready';
+
+export interface DetectOptions {
+  minArea: number;
+  maxArea: number;
+  threshold: number;
+  /** Gaussian kernel size (odd). */
+  blur: number;
+  dilateIterations: number;
+  rejectBlue: boolean;
+  /** Columns searched: [leftBound, rightBound); rightBound 0 means the frame width. */
+  leftBound: number;
+  rightBound: number;
+}
+
+export interface ContourResult {
+  /** Bounding rect in full-frame pixels. */
+  box: Box;
+  area: number;
+  verdict: Verdict;
+}
+
+export interface PairResult {
+  /** Accepted spatters, in findContours order (the order the seed writes them). */
+  spatters: ContourResult[];
+  /** Rejected contours (only when asked for: stepping through frames). */
+  rejected: ContourResult[];
+}
+
+export class SpatterDetector {
+  private readonly frames: [Mat, Mat];
+  private current = 0;
+  private filled = 0;
+  private readonly diff: Mat;
+  private readonly grey: Mat;
+  private readonly blurred: Mat;
+  private readonly binary: Mat;
+  private readonly dilated: Mat;
+  private readonly kernel: Mat;
+  private readonly hierarchy: Mat;
+  private readonly contours: MatVector;
+  private readonly roi: { x: number; width: number };
+  private deleted = false;
+
+  constructor(
+    private readonly cv: OpenCv,
+    readonly width: number,
+    readonly height: number,
+    private readonly opts: DetectOptions,
+  ) {
+    const left = Math.min(Math.max(0, opts.leftBound), width - 1);
+    const right = opts.rightBound > 0 ? Math.min(opts.rightBound, width) : width;
+    if (right <= left) {
+      throw new RangeError(`left bound ${opts.leftBound} must be left of right bound ${opts.rightBound}`);
+    }
+    this.roi = { x: left, width: right - left };
+    this.frames = [new cv.Mat(height, width, cv.CV_8UC4), new cv.Mat(height, width, cv.CV_8UC4)];
+    const w = this.roi.width;
+    this.diff = new cv.Mat(height, w, cv.CV_8UC4);
+    this.grey = new cv.Mat(height, w, cv.CV_8UC1);
+    this.blurred = new cv.Mat(height, w, cv.CV_8UC1);
+    this.binary = new cv.Mat(height, w, cv.CV_8UC1);
+    this.dilated = new cv.Mat(height, w, cv.CV_8UC1);
+    // An empty kernel is what cv2.dilate(x, None) passes: a 3x3 rectangle, iterations folded into one pass.
+    this.kernel = new cv.Mat();
+    this.hierarchy = new cv.Mat();
+    this.contours = new cv.MatVector();
+  }
+
+  /**
+   * The pixels of the frame slot the next frame goes into (a view on the wasm heap: decode straight into it,
+   * then call `commitFrame`). Re-read after any opencv call: the heap may grow and detach old views.
+   */
+  nextFrameBuffer(): Uint8Array {
+    return this.frames[this.current]!.data;
+  }
+
+  /** Mark the buffer from `nextFrameBuffer` as filled. Returns true once a pair is ready to detect. */
+  commitFrame(): boolean {
+    this.current ^= 1;
+    this.filled = Math.min(2, this.filled + 1);
+    return this.filled === 2;
+  }
+
+  /** Copy a frame in (for callers that already hold RGBA pixels). */
+  pushFrame(rgba: Uint8Array | Uint8ClampedArray): boolean {
+    this.nextFrameBuffer().set(rgba);
+    return this.commitFrame();
+  }
+
+  /** The earlier frame of the current pair (frame1 in the seed): where crops are cut from. */
+  earlierFrame(): Uint8Array {
+    return this.frames[this.current]!.data;
+  }
+
+  /** Run the research pipeline on the last two frames pushed. */
+  detect(withRejected = false): PairResult {
+    if (this.filled < 2) throw new Error('detect needs two frames');
+    const cv = this.cv;
+    const o = this.opts;
+    const f1 = this.frames[this.current]!;
+    const f2 = this.frames[this.current ^ 1]!;
+    const whole = this.roi.x === 0 && this.roi.width === this.width;
+    if (whole) {
+      cv.absdiff(f1, f2, this.diff);
+    } else {
+      const rect = new cv.Rect(this.roi.x, 0, this.roi.width, this.height);
+      const a = f1.roi(rect);
+      const b = f2.roi(rect);
+      cv.absdiff(a, b, this.diff);
+      a.delete();
+      b.delete();
+    }
+    cv.cvtColor(this.diff, this.grey, cv.COLOR_RGBA2GRAY);
+    cv.GaussianBlur(this.grey, this.blurred, new cv.Size(o.blur, o.blur), 0, 0, cv.BORDER_DEFAULT);
+    cv.threshold(this.blurred, this.binary, o.threshold, 255, cv.THRESH_BINARY);
+    if (o.dilateIterations > 0) {
+      cv.dilate(
+        this.binary,
+        this.dilated,
+        this.kernel,
+        new cv.Point(-1, -1),
+        o.dilateIterations,
+        cv.BORDER_CONSTANT,
+        cv.morphologyDefaultBorderValue(),
+      );
+    } else {
+      this.binary.copyTo(this.dilated);
+    }
+    cv.findContours(this.dilated, this.contours, this.hierarchy, cv.RETR_TREE, cv.CHAIN_APPROX_SIMPLE);
+
+    const spatters: ContourResult[] = [];
+    const rejected: ContourResult[] = [];
+    const n = this.contours.size();
+    const rules = { minArea: o.minArea, maxArea: o.maxArea, rejectBlue: o.rejectBlue };
+    let pixels: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const c = this.contours.get(i);
+      const area = cv.contourArea(c);
+      const r = cv.boundingRect(c);
+      c.delete();
+      const box = { x: r.x + this.roi.x, y: r.y, w: r.width, h: r.height };
+      const inRange = area >= o.minArea && area <= o.maxArea;
+      if (!inRange && !withRejected) continue;
+      // The crop is cut inside the searched region, as the seed cuts it from its (possibly narrowed) frame.
+      const local = cropRect({ x: r.x, y: r.y, w: r.width, h: r.height }, this.roi.width, this.height);
+      pixels ??= f1.data;
+      const sums = inRange
+        ? colourSums(pixels, this.width, { ...local, x: local.x + this.roi.x }, 'rgba')
+        : { red: 0, green: 0, blue: 0 };
+      const verdict = classifyContour(area, sums, rules);
+      if (verdict === 'spatter') spatters.push({ box, area, verdict });
+      else if (withRejected) rejected.push({ box, area, verdict });
+    }
+    return { spatters, rejected };
+  }
+
+  /** RGBA pixels of the saved crop of a box (frame1[y+2:y+h-1, x+2:x+w-1]), plus its size. */
+  crop(box: Box): { rgba: Uint8ClampedArray; width: number; height: number } {
+    const local = cropRect({ ...box, x: box.x - this.roi.x }, this.roi.width, this.height);
+    const x0 = local.x + this.roi.x;
+    const src = this.earlierFrame();
+    const out = new Uint8ClampedArray(local.w * local.h * 4);
+    for (let y = 0; y < local.h; y++) {
+      const s = ((local.y + y) * this.width + x0) * 4;
+      out.set(src.subarray(s, s + local.w * 4), y * local.w * 4);
+    }
+    return { rgba: out, width: local.w, height: local.h };
+  }
+
+  delete(): void {
+    if (this.deleted) return;
+    this.deleted = true;
+    for (const m of [
+      ...this.frames,
+      this.diff,
+      this.grey,
+      this.blurred,
+      this.binary,
+      this.dilated,
+      this.kernel,
+      this.hierarchy,
+    ])
+      m.delete();
+    this.contours.delete();
+  }
+}
