@@ -64,7 +64,8 @@ export function settingsFromConfig(c: StudioConfig): TrainingSettings {
   };
 }
 
-function transferArrays(a: TrainingArrays): TrainingArrays {
+/** The arrays with their buffers marked for transfer to the train worker (they are unusable here afterwards). */
+export function transferArrays(a: TrainingArrays): TrainingArrays {
   const buffers = [a.train, a.val, a.test].flatMap((s) => [s.x.buffer, s.y.buffer]) as ArrayBuffer[];
   return transfer(a, [...new Set(buffers)]);
 }

@@ -1,0 +1,118 @@
+// Bench: research scale. The full 598,933-crop synthetic set (bench/.data/full from `npm run generate:full`,
+// or bench/.data/full-h5py from scripts/h5py/make_full_set.py) opened as a user does, decoded once into the
+// training arrays, then LeNet5 trained with the research recipe (batch 1024, Adam, BCE, rotation) on wasm in a
+// train worker for one epoch over a measured fraction of the train and validation splits (the whole epoch when
+// the fraction is 1). The epoch time is scaled up by the fraction and multiplied by 20 epochs, plus the one-off
+// decode, and set against the research's 20 epochs in 99 minutes (PyTorch on CPU).
+// window.__trainFullFraction (0 < f <= 1, default 0.1) sets the fraction.
+import type { SplitArrays, TrainingArrays } from '../../core/data/training-arrays';
+import { useDataStore } from '../../state/data-store';
+import { useSettings } from '../../state/settings-store';
+import { settingsFromConfig } from '../../state/train-store';
+import type { BenchRecord, BenchScenario } from '../types';
+import { closeBenchSet, openBenchSet, trainInWorker } from './train-accuracy';
+
+const DIRS = ['full', 'full-h5py'];
+const RESEARCH_MINUTES = 99;
+const EPOCHS = 20;
+
+/** The first `f` of a split, copied into fresh buffers (the split is already in a seeded random order). */
+function head(s: SplitArrays, f: number, px: number): SplitArrays {
+  const n = Math.max(1, Math.round(s.y.length * f));
+  return { x: s.x.slice(0, n * px), y: s.y.slice(0, n), ids: s.ids.slice(0, n) };
+}
+
+export const scenario: BenchScenario = {
+  name: 'train-full-scale',
+  description:
+    'LeNet5 on wasm over the 598,933-crop set: one epoch (or a measured fraction) extrapolated to 20 epochs vs the research 99 min',
+  async run(log) {
+    const f = Math.min(
+      1,
+      Math.max(1e-3, (globalThis as { __trainFullFraction?: number }).__trainFullFraction ?? 0.1),
+    );
+    const set = await openBenchSet(DIRS);
+    if (!set) {
+      log('no set in bench/.data/full (npm run generate:full) or bench/.data/full-h5py: skipped');
+      return [];
+    }
+    try {
+      const t0 = performance.now();
+      let arrays: TrainingArrays | null = await useDataStore.getState().buildTrainingArrays();
+      const decodeS = (performance.now() - t0) / 1000;
+      const full = [arrays.train, arrays.val, arrays.test].map((s) => s.y.length);
+      const crops = full.reduce((a, b) => a + b, 0);
+      log(
+        `${set.dir}: ${crops.toLocaleString('en')} crops decoded into training arrays in ${decodeS.toFixed(1)} s`,
+      );
+      const px = arrays.side * arrays.side;
+      const part: TrainingArrays = {
+        ...arrays,
+        train: head(arrays.train, f, px),
+        val: head(arrays.val, f, px),
+        test: { x: new Uint8Array(0), y: new Uint8Array(0), ids: [] },
+      };
+      arrays = null; // let the full arrays go before training
+      const settings = {
+        ...settingsFromConfig(useSettings.getState().config),
+        batchSize: 1024,
+        epochs: 1,
+        earlyStopping: false,
+        checkpointEvery: 1000,
+      };
+      log(
+        `training 1 epoch on ${part.train.y.length.toLocaleString('en')} train + ${part.val.y.length.toLocaleString('en')} val crops (fraction ${f})`,
+      );
+      const r = await trainInWorker(
+        'train-full-scale',
+        'wasm',
+        part,
+        { model: 'lenet5', input: { size: 32, channels: 3 }, settings },
+        log,
+      );
+      const epoch = r.history.epochs[0];
+      if (!epoch) throw new Error(`the epoch did not finish: ${r.status}: ${r.message}`);
+      // Steady-state speed of the training steps (the first batches warm the wasm kernels up).
+      const steady = r.history.batches.slice(Math.min(3, r.history.batches.length - 1));
+      const imgPerS = steady.reduce((a, b) => a + b.imgPerSec, 0) / Math.max(1, steady.length);
+      const epochS = epoch.seconds / f;
+      const totalMin = (decodeS + EPOCHS * epochS) / 60;
+      const how =
+        f >= 1
+          ? `one full epoch measured (${full[0]} train + ${full[1]} val crops)`
+          : `one epoch over ${(f * 100).toFixed(0)}% of the train (${part.train.y.length}) and val (${part.val.y.length}) splits measured (${epoch.seconds.toFixed(1)} s) and scaled by 1/${f}`;
+      log(
+        `epoch ${epochS.toFixed(0)} s (${how}); 20 epochs + decode = ${totalMin.toFixed(1)} min vs research ${RESEARCH_MINUTES} min`,
+      );
+      const records: BenchRecord[] = [
+        {
+          name: 'train.fullscale.lenet5.wasm.epoch_s',
+          value: Math.round(epochS * 10) / 10,
+          unit: 's',
+          note: `${set.dir}, ${crops} crops (${full.join('/')} train/val/test), batch 1024, research recipe; ${how}; training steps + validation pass`,
+        },
+        {
+          name: 'train.fullscale.lenet5.wasm.b1024',
+          value: Math.round(imgPerS),
+          unit: 'img/s',
+          note: 'mean per-batch training speed in that epoch after 3 warm-up batches (host augmentation included)',
+        },
+        {
+          name: 'train.fullscale.decode_s',
+          value: Math.round(decodeS * 10) / 10,
+          unit: 's',
+          note: 'open + index + decode every crop once to grey 40x40 + split arrays (done once per run)',
+        },
+        {
+          name: 'train.fullscale.20_epochs_min',
+          value: Math.round(totalMin * 10) / 10,
+          unit: 'min',
+          note: `extrapolated: decode + ${EPOCHS} x epoch (no early stop); research: ${EPOCHS} epochs in ${RESEARCH_MINUTES} min (PyTorch CPU). Measured on a shared 2-core machine; see the load note of the run`,
+        },
+      ];
+      return records;
+    } finally {
+      await closeBenchSet();
+    }
+  },
+};
