@@ -146,6 +146,17 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
     );
   });
 
+  await test.step('classify the dropped images without their labels', async () => {
+    await page.getByRole('button', { name: 'Classify dropped images' }).click();
+    const high = probs.filter((p) => p >= 0.5).length;
+    await expect(page.getByTestId('crop-predictions-summary')).toHaveText(
+      `${N} images: ${N - high} low, ${high} high at threshold 0.50`,
+    );
+    await expect(
+      page.getByRole('list', { name: 'Classified images, least confident first' }).getByRole('img'),
+    ).toHaveCount(N);
+  });
+
   await test.step(`the threshold slider (to ${other}) updates the matrix`, async () => {
     await page.getByLabel('Decision threshold').fill(String(other));
     await expect(page.getByTestId('evaluate-threshold')).toHaveText(other.toFixed(2));
@@ -361,5 +372,12 @@ test('classify a build: the fixture video’s crops and per-frame log give a tim
     const frames = rows.map((r) => Number(r.split(',')[1]));
     expect(frames).toEqual([...frames].sort((a, b) => a - b));
     expect(rows.every((r) => /,(low|high)$/.test(r))).toBe(true);
+  });
+
+  await test.step('without the per-frame log: the same crops, a verdict, no timeline', async () => {
+    await page.getByLabel('Build per-frame CSV').setInputFiles([]);
+    await page.getByRole('button', { name: 'Classify build' }).click();
+    await expect(page.getByText('No per-frame log came with these crops')).toBeVisible();
+    await expect(page.getByTestId('video-crops')).toHaveText('237');
   });
 });

@@ -76,6 +76,8 @@ export interface EvalState {
   summaries: Record<string, EvaluationSummary>;
   /** The last classified video: every crop's P(class 1) with its frame and layer. */
   video: VideoClassification | null;
+  /** The last classification of dropped images. */
+  cropPredictions: CropPredictions | null;
 
   setTrainingArrays(a: TrainingArrays | null): void;
   /** Build the splits from the crops open in the data library (current data.* settings). */
@@ -101,7 +103,9 @@ export interface EvalState {
    * Classify a build from the research tool's output for one video: its HDF5 of crops and its
    * `_spatter_at_frame.csv` (crops per frame, in the order they were stored), which dates every crop.
    */
-  classifyResearchBuild(h5: File, perFrameCsv: File): Promise<VideoClassification | null>;
+  classifyResearchBuild(h5: File, perFrameCsv: File | null): Promise<VideoClassification | null>;
+  /** Classify the dropped images (labelled or not): each one's predicted class and confidence. */
+  classifyDropped(): Promise<void>;
   downloadVideoCsv(kind: 'crops' | 'frames' | 'layers'): void;
 }
 
@@ -122,7 +126,20 @@ export interface VideoClassification {
   modelLabel: string;
   classNames: string[];
   totalFrames: number | null;
+  /** False when no per-frame log came with the crops: frames are then crop numbers and there is no timeline. */
+  dated: boolean;
   predictions: CropPrediction[];
+}
+
+/** Predictions for crops without the evaluation figures (unlabelled images). */
+export interface CropPredictions {
+  names: string[];
+  /** P(class 1) (one output) or per-class probabilities, N x numOutputs. */
+  probs: Float32Array;
+  numOutputs: number;
+  classNames: string[];
+  x: Uint8Array;
+  side: number;
 }
 
 let abort: AbortController | null = null;
@@ -191,6 +208,7 @@ export const useEval = create<EvalState>((set, get) => {
     busy: null,
     summaries: {},
     video: null,
+    cropPredictions: null,
 
     setTrainingArrays: (a) => set({ trainingArrays: a, predictions: null, evaluation: null }),
 
@@ -431,6 +449,31 @@ export const useEval = create<EvalState>((set, get) => {
       }
     },
 
+    classifyDropped: async () => {
+      const s = get();
+      const model = s.models.find((m) => m.key === s.activeKey);
+      const d = s.dropped;
+      if (!model || !d) return;
+      set({ busy: { what: 'Classifying the dropped images' } });
+      try {
+        const probs = await evalWorker.run('classifyCrops', [model.key, d.x, d.side, false]);
+        set({
+          cropPredictions: {
+            names: d.names,
+            probs,
+            numOutputs: model.info.numOutputs,
+            classNames: model.info.classNames,
+            x: d.x,
+            side: d.side,
+          },
+        });
+      } catch (e) {
+        notifyError('Classifying the dropped images failed', message(e));
+      } finally {
+        set({ busy: null });
+      }
+    },
+
     classifyResearchBuild: async (h5, perFrameCsv) => {
       const s = get();
       const model = s.models.find((m) => m.key === s.activeKey);
@@ -443,14 +486,16 @@ export const useEval = create<EvalState>((set, get) => {
       const signal = abort.signal;
       const side = cacheSide(s);
       try {
-        const counts = parseSpatterAtFrameCsv(await perFrameCsv.text(), perFrameCsv.name);
+        const counts = perFrameCsv
+          ? parseSpatterAtFrameCsv(await perFrameCsv.text(), perFrameCsv.name)
+          : null;
         set({ busy: { what: `Reading the crops of ${h5.name}` } });
         const read = await evalWorker.run('readH5Crops', [h5, side], {
           signal,
           onProgress: (p) => set({ busy: { what: `Reading the crops of ${h5.name}`, progress: p } }),
         });
-        const logged = counts.reduce((a, b) => a + b, 0);
-        if (logged !== read.count) {
+        const logged = counts ? counts.reduce((a, b) => a + b, 0) : read.count;
+        if (perFrameCsv && logged !== read.count) {
           throw new Error(
             `${perFrameCsv.name} counts ${logged} crops but ${h5.name} holds ${read.count}: they are not from the same extraction run.`,
           );
@@ -460,10 +505,12 @@ export const useEval = create<EvalState>((set, get) => {
             `${read.failed.length} crops could not be decoded, e.g. ${read.failed[0]}; the file may be damaged.`,
           );
         }
-        const { frames, layers } = datesFromPerFrameCounts(
-          counts,
-          useSettings.getState().config.extract.layer_gap,
-        );
+        const { frames, layers } = counts
+          ? datesFromPerFrameCounts(counts, useSettings.getState().config.extract.layer_gap)
+          : {
+              frames: Array.from({ length: read.count }, (_, i) => i),
+              layers: new Array<number>(read.count).fill(0),
+            };
         set({ busy: { what: `Classifying the crops of ${h5.name}` } });
         const probs = await evalWorker.run('classifyCrops', [model.key, read.x, side, false], {
           signal,
@@ -474,7 +521,8 @@ export const useEval = create<EvalState>((set, get) => {
           videoName: h5.name.replace(/\.h5$/i, ''),
           modelLabel: model.label,
           classNames: model.info.classNames,
-          totalFrames: counts.length,
+          totalFrames: counts ? counts.length : null,
+          dated: counts !== null,
           predictions: frames.map((frame, i) => ({
             frame,
             layer: layers[i]!,
@@ -547,6 +595,7 @@ export const useEval = create<EvalState>((set, get) => {
           modelLabel: model.label,
           classNames: model.info.classNames,
           totalFrames: input.totalFrames ?? null,
+          dated: true,
           predictions,
         };
         set({ video });

@@ -29,7 +29,7 @@ export function BuildPanel() {
           />
         </label>
         <label>
-          Its per-frame log (_spatter_at_frame.csv){' '}
+          Its per-frame log (_spatter_at_frame.csv, optional: without it, no timeline){' '}
           <input
             type="file"
             accept=".csv,text/csv"
@@ -40,9 +40,9 @@ export function BuildPanel() {
         <button
           type="button"
           className="primary"
-          disabled={!h5 || !csv || !hasModel || busy !== null}
+          disabled={!h5 || !hasModel || busy !== null}
           onClick={() => {
-            if (h5 && csv) void classify(h5, csv);
+            if (h5) void classify(h5, csv);
           }}
         >
           Classify build

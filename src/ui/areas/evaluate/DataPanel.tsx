@@ -19,6 +19,7 @@ export function DataPanel() {
   const clearDropped = useEval((s) => s.clearDropped);
   const loadDataSplits = useEval((s) => s.loadDataSplits);
   const runEvaluation = useEval((s) => s.runEvaluation);
+  const classifyDropped = useEval((s) => s.classifyDropped);
   const cancel = useEval((s) => s.cancel);
   const busy = useEval((s) => s.busy);
   const hasModel = useEval((s) => s.activeKey !== null);
@@ -93,6 +94,9 @@ export function DataPanel() {
           <span data-testid="evaluate-dropped-count">
             {dropped.names.length} dropped images ({dropped.labels.filter((l) => l < 0).length} unlabelled)
           </span>
+          <button type="button" disabled={!hasModel || busy !== null} onClick={() => void classifyDropped()}>
+            Classify dropped images
+          </button>
           <button type="button" onClick={clearDropped}>
             Clear dropped images
           </button>

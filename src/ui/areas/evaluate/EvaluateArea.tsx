@@ -1,6 +1,7 @@
 // Evaluate area: choose a model and data, see every figure of the evaluation, export the model, and classify
 // a build video into a gas-flow timeline.
 import { BuildPanel } from './BuildPanel';
+import { CropPredictionsView } from './CropPredictionsView';
 import { DataPanel } from './DataPanel';
 import { EvaluationResults } from './EvaluationResults';
 import { ModelPanel } from './ModelPanel';
@@ -15,6 +16,7 @@ export function EvaluateArea() {
         <ModelPanel />
         <DataPanel />
       </div>
+      <CropPredictionsView />
       <EvaluationResults />
       <BuildPanel />
       <VideoTimeline />

@@ -72,7 +72,12 @@ export function VideoTimeline() {
           </tr>
         </tbody>
       </table>
-      <div className="evaluate-charts">
+      {!video.dated ? (
+        <p className="muted">
+          No per-frame log came with these crops, so there is no timeline: the summary is per crop.
+        </p>
+      ) : null}
+      <div className="evaluate-charts" hidden={!video.dated}>
         <figure
           aria-label="Predicted gas flow per frame"
           data-testid="video-frames-chart"
