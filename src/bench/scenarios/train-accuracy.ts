@@ -21,31 +21,38 @@ type HostFiles = { dir: string | null; names: string[] };
 type PickFiles = (op: 'files', selector: string, dirs: string[]) => Promise<HostFiles>;
 
 /**
- * Open the .h5 files of the first non-empty bench/.data/<dir> as a user does (disk-backed Files from a file
- * input, through the data store), after closing whatever was open. Null when no set is there.
+ * Open the .h5 files of the first bench/.data/<dir> holding at least `minFiles` of them as a user does
+ * (disk-backed Files from a file input, through the data store), after closing whatever was open. Null when no
+ * such set is there (a set still being written holds fewer files).
  */
-export async function openBenchSet(dirs: string[]): Promise<{ dir: string; files: File[] } | null> {
+export async function openBenchSet(
+  dirs: string[],
+  minFiles = 2,
+): Promise<{ dir: string; files: File[] } | null> {
   const host = (window as unknown as { __benchHost?: PickFiles }).__benchHost;
   if (!host) throw new Error('this scenario needs the Node side of bench/run.mjs (window.__benchHost)');
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.multiple = true;
-  input.id = 'bench-train-files';
-  input.hidden = true;
-  document.body.append(input);
-  try {
-    const changed = new Promise((r) => input.addEventListener('change', r, { once: true }));
-    const picked = await host('files', '#bench-train-files', dirs);
-    if (picked.names.length === 0 || !picked.dir) return null;
-    await changed;
-    const files = [...(input.files ?? [])];
-    const data = useDataStore.getState();
-    for (const s of data.sources) await data.closeSource(s.id);
-    await useDataStore.getState().openFiles(files);
-    return { dir: picked.dir, files };
-  } finally {
-    input.remove();
+  for (const d of dirs) {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.id = 'bench-train-files';
+    input.hidden = true;
+    document.body.append(input);
+    try {
+      const changed = new Promise((r) => input.addEventListener('change', r, { once: true }));
+      const picked = await host('files', '#bench-train-files', [d]);
+      if (picked.names.length < minFiles || !picked.dir) continue;
+      await changed;
+      const files = [...(input.files ?? [])];
+      const data = useDataStore.getState();
+      for (const s of data.sources) await data.closeSource(s.id);
+      await useDataStore.getState().openFiles(files);
+      return { dir: picked.dir, files };
+    } finally {
+      input.remove();
+    }
   }
+  return null;
 }
 
 export async function closeBenchSet(): Promise<void> {

@@ -4,7 +4,8 @@
 // train worker for one epoch over a measured fraction of the train and validation splits (the whole epoch when
 // the fraction is 1). The epoch time is scaled up by the fraction and multiplied by 20 epochs, plus the one-off
 // decode, and set against the research's 20 epochs in 99 minutes (PyTorch on CPU).
-// window.__trainFullFraction (0 < f <= 1, default 0.1) sets the fraction.
+// window.__trainFullFraction (0 < f <= 1, default 0.1) sets the fraction. bench/.data/full-train is
+// make_full_set.py's output under a name no other tool writes to.
 import type { SplitArrays, TrainingArrays } from '../../core/data/training-arrays';
 import { useDataStore } from '../../state/data-store';
 import { useSettings } from '../../state/settings-store';
@@ -12,7 +13,8 @@ import { settingsFromConfig } from '../../state/train-store';
 import type { BenchRecord, BenchScenario } from '../types';
 import { closeBenchSet, openBenchSet, trainInWorker } from './train-accuracy';
 
-const DIRS = ['full', 'full-h5py'];
+/** Set folders tried in order; window.__trainFullDirs replaces the list (scripts/train/run-bench-page.mjs). */
+const DIRS = ['full', 'full-h5py', 'full-train'];
 const RESEARCH_MINUTES = 99;
 const EPOCHS = 20;
 
@@ -31,7 +33,9 @@ export const scenario: BenchScenario = {
       1,
       Math.max(1e-3, (globalThis as { __trainFullFraction?: number }).__trainFullFraction ?? 0.1),
     );
-    const set = await openBenchSet(DIRS);
+    // six files (left/mid/right x low/high): a folder still being written is passed over
+    const dirs = (globalThis as { __trainFullDirs?: string[] }).__trainFullDirs ?? DIRS;
+    const set = await openBenchSet(dirs, 6);
     if (!set) {
       log('no set in bench/.data/full (npm run generate:full) or bench/.data/full-h5py: skipped');
       return [];

@@ -8,7 +8,7 @@ import type { BenchRecord, BenchScenario } from '../types';
 const STEPS: Record<BackendName, { warmup: number; steps: number }> = {
   webgpu: { warmup: 1, steps: 1 },
   webgl: { warmup: 1, steps: 2 },
-  wasm: { warmup: 2, steps: 10 },
+  wasm: { warmup: 3, steps: 30 },
   cpu: { warmup: 1, steps: 1 },
 };
 
