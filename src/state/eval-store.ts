@@ -3,7 +3,7 @@
 // from them at the current decision threshold, and the exports.
 import { create } from 'zustand';
 import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
-import { allMetricsCsv } from '../core/eval/compare';
+import { allMetricsCsv, configDiff } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
 import { datesFromPerFrameCounts, timelineCsv, type CropPrediction } from '../core/eval/timeline';
 import { parseSpatterAtFrameCsv } from '../core/extract/csv';
@@ -143,6 +143,26 @@ export interface CropPredictions {
 }
 
 let abort: AbortController | null = null;
+
+/**
+ * A run evaluated on splits made with other data settings than it was trained with may be scored on crops it
+ * trained on: say which settings differ (the user decides; settings are never changed behind their back).
+ */
+function warnIfSplitDiffers(model: EvalModel, data: DataChoice): void {
+  if (!model.runId || data === 'dropped') return;
+  const run = useRuns.getState().runs.find((r) => r.id === model.runId);
+  if (!run) return;
+  const current = useSettings.getState().config.data;
+  const differs = configDiff([{ data: run.config.data }, { data: current }], true);
+  if (differs.length === 0) return;
+  useNotices.getState().notify({
+    kind: 'warning',
+    title: `The ${data} split is not the one "${run.name}" was trained with`,
+    detail:
+      `These data settings differ from the run's: ${differs.map((d) => `${d.key} (run ${d.values[0]}, now ${d.values[1]})`).join(', ')}. ` +
+      'Set them as the run had them (System area) and rebuild the splits for a clean test score.',
+  });
+}
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -369,6 +389,7 @@ export const useEval = create<EvalState>((set, get) => {
       }
       abort?.abort();
       abort = new AbortController();
+      warnIfSplitDiffers(model, s.data);
       set({ busy: { what: `Predicting the ${split.name} split` } });
       try {
         const pred = await evalWorker.run('predictSplit', [model.key, split.arrays, split.side, split.name], {

@@ -5,6 +5,7 @@ import {
   CartesianGrid,
   Line,
   LineChart,
+  ReferenceDot,
   ResponsiveContainer,
   Scatter,
   ScatterChart,
@@ -226,6 +227,15 @@ export function EvaluationResults() {
                 <YAxis type="number" domain={[0, 1]} />
                 <Tooltip />
                 <Line dataKey="tpr" dot={false} stroke="#ffb347" isAnimationActive={false} name="TPR" />
+                {opPoint ? (
+                  <ReferenceDot
+                    x={1 - opPoint.specificity}
+                    y={opPoint.recall}
+                    r={5}
+                    fill="#5fd38d"
+                    stroke="none"
+                  />
+                ) : null}
               </LineChart>
             </ResponsiveContainer>
           </figure>
@@ -251,6 +261,9 @@ export function EvaluationResults() {
                   isAnimationActive={false}
                   name="Precision"
                 />
+                {opPoint ? (
+                  <ReferenceDot x={opPoint.recall} y={opPoint.precision} r={5} fill="#5fd38d" stroke="none" />
+                ) : null}
               </LineChart>
             </ResponsiveContainer>
           </figure>
