@@ -190,10 +190,11 @@ export const useDataStore = create<DataState>((set, get) => {
         set((s) => ({
           openErrors: [...s.openErrors.filter((o) => !r.errors.some((e) => e.file === o.file)), ...r.errors],
         }));
-        await afterChange();
-        // Small sets are decoded at once so findings (black, undecodable) show without another click.
-        const total = get().sources.reduce((a, s) => a + s.count, 0);
+        // Small sets are decoded at once so findings (black, undecodable) show without another click; the
+        // decode pass measures each crop as it reads it, so they are read once, not indexed first.
+        const total = (await dataWorker.api.summaries()).reduce((a, s) => a + s.count, 0);
         if (total <= 20_000) await get().scan();
+        else await afterChange();
       } catch (e) {
         notifyError('Opening files failed', e instanceof Error ? e.message : String(e));
       } finally {

@@ -162,6 +162,15 @@ export interface SplitSummary {
 const NO_LABEL = 255;
 const READ_BATCH = 256;
 
+/**
+ * Elements per read: about READ_BATCH, rounded to whole chunks. HDF5 forgets its chunk cache between reads
+ * (h5wasm opens the dataset for each), so a chunk split by a batch boundary would be inflated twice.
+ */
+function batchOf(d: DsEntry): number {
+  const chunk = d.info?.chunks?.[0] ?? 0;
+  return chunk > 0 && chunk < READ_BATCH ? Math.ceil(READ_BATCH / chunk) * chunk : READ_BATCH;
+}
+
 let sourceSeq = 0;
 
 function sanitizeName(name: string): string {
@@ -320,8 +329,9 @@ export class DataLibrary {
           done += d.count;
           continue;
         }
-        for (let start = 0; start < d.count; start += READ_BATCH) {
-          const n = Math.min(READ_BATCH, d.count - start);
+        const batch = batchOf(d);
+        for (let start = 0; start < d.count; start += batch) {
+          const n = Math.min(batch, d.count - start);
           let crops: StoredCrop[];
           try {
             crops = this.readRange(s, d, start, n);
@@ -424,8 +434,9 @@ export class DataLibrary {
       for (const s of this.sources) {
         for (const d of s.datasets) {
           if (!d.cache || d.cacheSide !== side) this.resetCache(s, d, side);
-          for (let start = 0; start < d.count; start += READ_BATCH) {
-            const n = Math.min(READ_BATCH, d.count - start);
+          const batch = batchOf(d);
+          for (let start = 0; start < d.count; start += batch) {
+            const n = Math.min(batch, d.count - start);
             let todo = !d.indexed;
             for (let k = 0; k < n && !todo; k++) if (d.maxGrey[start + k] === -2) todo = true;
             if (!todo) {
@@ -860,8 +871,9 @@ export class DataLibrary {
         // source, a stack or a clashing name is written as `<source>_<n>`.
         const readAll = async (d: DsEntry) => {
           const crops: Uint8Array[] = [];
-          for (let start = 0; start < d.count; start += READ_BATCH) {
-            const part = this.readRange(s, d, start, Math.min(READ_BATCH, d.count - start));
+          const batch = batchOf(d);
+          for (let start = 0; start < d.count; start += batch) {
+            const part = this.readRange(s, d, start, Math.min(batch, d.count - start));
             for (const c of part) crops.push(c.kind === 'encoded' ? c.bytes : await this.env.encodeJpeg(c));
             done += part.length;
             ctx?.progress({ done, total, unit: 'crops', message: `exporting ${s.name} › ${d.name}` });
