@@ -4,11 +4,17 @@
 //   - the generated set the studio's train-accuracy scenario trains on (bench/.data/set-12000, or set-6000;
 //     `npm run generate:set -- --crops 12000 --positions left`): torch.lenet5.set.test_acc beside
 //     train.lenet5.wasm.set.test_acc, and PyTorch's img/s on a set large enough to mean something.
+// And the bare training step at batch 256 (scripts/train/torch_step_bench.py) beside the studio's wasm step in
+// Node (scripts/train/wasm-step-bench.mjs), each with wall-clock img/s and images per CPU-second: CPU time does
+// not grow when other programs share the 2 cores, so the per-CPU-second figures compare the two fairly on a
+// loaded machine (both run one thread here: torch picks 1 on this machine, tfjs wasm has no threads without
+// cross-origin isolation).
 // Needs Debian's /usr/bin/python3 with python3-torch, python3-torchvision, python3-h5py and python3-opencv.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wasmStepBench } from '../../scripts/train/wasm-step-bench.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const script = path.join(root, 'scripts/train/torch_lenet5.py');
@@ -32,13 +38,60 @@ function torch(files) {
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 
+async function stepFigures() {
+  const out = execFileSync('/usr/bin/python3', [path.join(root, 'scripts/train/torch_step_bench.py')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const t = JSON.parse(out.trim().split('\n').at(-1));
+  const w = await wasmStepBench({ batch: 256, steps: 40 });
+  const how = '40 timed steps after 5 warm-up on a fixed batch of 256';
+  return [
+    {
+      name: 'torch.lenet5.step.b256',
+      value: t.img_per_s,
+      unit: 'img/s',
+      note: `PyTorch ${t.torch}, ${t.threads} thread(s), ${how}, 3 channels; ${t.cpu_ms_per_step} ms CPU / ${t.ms_per_step} ms wall per step`,
+    },
+    {
+      name: 'torch.lenet5.step.b256.per_cpu_s',
+      value: t.img_per_cpu_s,
+      unit: 'img/CPU-s',
+      note: 'images per second of CPU time (load-independent)',
+    },
+    {
+      name: 'train.lenet5.wasm.node.b256',
+      value: w.img_per_s,
+      unit: 'img/s',
+      note: `the studio's step on tfjs wasm (its gradient kernels) in Node, 1 thread, ${how}, grey folded; ${w.cpu_ms_per_step} ms CPU / ${w.ms_per_step} ms wall per step`,
+    },
+    {
+      name: 'train.lenet5.wasm.node.b256.per_cpu_s',
+      value: w.img_per_cpu_s,
+      unit: 'img/CPU-s',
+      note: 'images per second of CPU time (load-independent): what one idle core would train',
+    },
+  ];
+}
+
 export async function run() {
   const records = [];
+  try {
+    records.push(...(await stepFigures()));
+  } catch (e) {
+    records.push({
+      name: 'torch.lenet5.step.error',
+      value: 0,
+      unit: 'error',
+      note: String(e).split('\n')[0],
+    });
+  }
   let r;
   try {
     r = torch(['left_low_0.h5:0', 'left_high_2.h5:1'].map((f) => path.join(root, 'e2e/fixtures', f)));
   } catch (e) {
     return [
+      ...records,
       {
         name: 'torch.lenet5.cpu.b256',
         value: 0,
