@@ -74,6 +74,28 @@ test.describe('Train area: 5 batches on every backend', () => {
 });
 
 test.describe('Train area', () => {
+  test('the stronger model (resnet-small, parameter count listed) trains on wasm', async ({
+    studio,
+    page,
+  }) => {
+    await openFixtures(studio, [
+      'training.batch_size=64',
+      'data.ratios=0.1,0.05,0.85',
+      'training.rotation=0',
+      'training.early_stopping=false',
+    ]);
+    const model = page.getByRole('combobox', { name: 'Model', exact: true });
+    await expect(model.locator('option', { hasText: 'resnet' })).toHaveText(/103,289 parameters/);
+    await model.selectOption('resnet-small');
+    await page.getByLabel('Training backend').selectOption('wasm');
+    await page.getByRole('button', { name: 'Train 5 batches' }).click();
+    await expect(page.getByTestId('train-phase')).toHaveText('done', { timeout: 120_000 });
+    await expect(chart(studio)).toHaveAttribute('data-points', '5');
+    const first = Number(await chart(studio).getAttribute('data-first-loss'));
+    const last = Number(await chart(studio).getAttribute('data-last-loss'));
+    expect(last).toBeLessThan(first);
+  });
+
   test('a wasm run trains epochs, can be stopped, and continues from its saved state', async ({
     studio,
     page,
