@@ -229,4 +229,28 @@ describe('DataLibrary', () => {
     expect(thumb.kind === 'encoded' && thumb.bytes).toEqual(spark);
     expect(thumb.kind === 'encoded' && thumb.bytes.buffer).not.toBe(spark.buffer);
   });
+
+  it('exports a source of more than 10,000 crops as <source>_0, <source>_1 (a dataset at a time)', async () => {
+    const lib = new DataLibrary(env);
+    const r0 = H5FileReader.open(h5wasm, env.module, join(fixtures, 'left_low_0.h5'), 'x');
+    const some = r0
+      .read(r0.datasets[0]!, 0, 101)
+      .map((c) => (c.kind === 'encoded' ? c.bytes : new Uint8Array()));
+    r0.close();
+    const crops = Array.from({ length: 10_001 }, (_, i) => some[i % some.length]!);
+    lib.addMemorySource({ name: 'camera 2 low', label: 0, crops, origin: 'camera2.mp4' });
+    const bytes = await lib.exportH5([], 'big.h5');
+    const path = join(dir, 'big-back.h5');
+    env.module.FS.writeFile(path, bytes);
+    const back = H5FileReader.open(h5wasm, env.module, path, 'big-back.h5');
+    try {
+      expect(back.datasets.map((d) => [d.name, d.count])).toEqual([
+        ['camera_2_low_0', 10_000],
+        ['camera_2_low_1', 1],
+      ]);
+      expect(back.readBytes(back.dataset('camera_2_low_1'), 0)).toEqual(crops[10_000]);
+    } finally {
+      back.close();
+    }
+  });
 });

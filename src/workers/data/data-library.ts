@@ -20,7 +20,7 @@ import {
   type H5Module,
   type StoredCrop,
 } from './h5-reader';
-import { researchDatasets, ResearchH5Writer, RESEARCH_DATASET_MAX } from './h5-writer';
+import { ResearchH5Writer, RESEARCH_DATASET_MAX } from './h5-writer';
 
 export interface DecodedImage {
   width: number;
@@ -868,19 +868,8 @@ export class DataLibrary {
       const used = new Set<string>();
       for (const s of chosen) {
         // A file keeps its research dataset names (already `<video>_<n>`, <= 10,000); an in-memory
-        // source, a stack or a clashing name is written as `<source>_<n>`.
-        const readAll = async (d: DsEntry) => {
-          const crops: Uint8Array[] = [];
-          const batch = batchOf(d);
-          for (let start = 0; start < d.count; start += batch) {
-            const part = this.readRange(s, d, start, Math.min(batch, d.count - start));
-            for (const c of part) crops.push(c.kind === 'encoded' ? c.bytes : await this.env.encodeJpeg(c));
-            done += part.length;
-            ctx?.progress({ done, total, unit: 'crops', message: `exporting ${s.name} › ${d.name}` });
-            await ctx?.checkpoint();
-          }
-          return crops;
-        };
+        // source, a stack or a clashing name is written as `<source>_<n>`. Crops are read in batches and
+        // written a dataset at a time, so at most 10,000 crops are held, whatever the source's size.
         const keepNames =
           s.kind === 'file' &&
           s.datasets.every(
@@ -890,22 +879,31 @@ export class DataLibrary {
               !used.has(d.name) &&
               !d.name.includes('/'),
           );
-        if (keepNames) {
-          for (const d of s.datasets) {
-            if (d.count === 0) continue;
-            writer.addDataset({ name: d.name, crops: await readAll(d) });
-            used.add(d.name);
+        let base = sanitizeName(s.name);
+        while (used.has(`${base}_0`)) base += '_';
+        let pending: Uint8Array[] = [];
+        let part = 0;
+        const flush = (name: string) => {
+          if (pending.length === 0) return;
+          writer.addDataset({ name, crops: pending });
+          used.add(name);
+          pending = [];
+        };
+        for (const d of s.datasets) {
+          const batch = batchOf(d);
+          for (let start = 0; start < d.count; start += batch) {
+            const got = this.readRange(s, d, start, Math.min(batch, d.count - start));
+            for (const c of got) {
+              pending.push(c.kind === 'encoded' ? c.bytes : await this.env.encodeJpeg(c));
+              if (!keepNames && pending.length === RESEARCH_DATASET_MAX) flush(`${base}_${part++}`);
+            }
+            done += got.length;
+            ctx?.progress({ done, total, unit: 'crops', message: `exporting ${s.name} › ${d.name}` });
+            await ctx?.checkpoint();
           }
-        } else {
-          const crops: Uint8Array[] = [];
-          for (const d of s.datasets) crops.push(...(await readAll(d)));
-          let base = sanitizeName(s.name);
-          while (used.has(`${base}_0`)) base += '_';
-          for (const ds of researchDatasets(base, crops)) {
-            writer.addDataset(ds);
-            used.add(ds.name);
-          }
+          if (keepNames) flush(d.name);
         }
+        if (!keepNames) flush(`${base}_${part++}`);
       }
     } finally {
       writer.close();
