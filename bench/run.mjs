@@ -1,7 +1,7 @@
 // `npm run bench`: drives the built studio headless in Chromium through window.__studioBench, runs the Node-side
 // reference yardsticks (PyTorch, h5py, native OpenCV) in bench/reference/, writes bench/results.json and prints
 // a table. Usage: node bench/run.mjs [--only name[,name]] [--skip-reference]
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import os from 'node:os';
@@ -20,12 +20,80 @@ const add = (scenario, records) => {
   for (const r of records) results.push({ scenario, ...r });
 };
 
+// Services a page scenario can ask of the Node side through window.__benchHost(op, ...args):
+//   'files', selector, [dirs], marker
+//                              put the *.h5 files of the first bench/.data/<dir> holding `marker` (a file a
+//                              generator writes last, so a set still being written is passed over) into the
+//                              page's <input type=file> (disk-backed Files, as a user's pick); returns their names
+//   'memory-start'             reset the peak RSS of Chromium's renderer processes (the tab and its workers)
+//   'memory-peak'              { peakBytes, pid, all } since 'memory-start' (VmHWM; sampled VmRSS as fallback)
+function benchHost(page, browser) {
+  const dataDir = path.join(here, '.data');
+  let sampler = null;
+  let sampled = new Map();
+  const renderers = async () => {
+    const cdp = await browser.newBrowserCDPSession();
+    try {
+      const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+      return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+    } finally {
+      await cdp.detach();
+    }
+  };
+  const status = async (pid, field) => {
+    const text = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const m = text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) * 1024 : 0;
+  };
+  return async (op, ...args) => {
+    if (op === 'files') {
+      const [selector, dirs, marker] = args;
+      for (const d of dirs) {
+        const dir = path.join(dataDir, d);
+        const all = await readdir(dir).catch(() => []);
+        const names = all.filter((f) => f.endsWith('.h5')).sort();
+        if (names.length === 0 || (marker && !all.includes(marker))) continue;
+        await page.setInputFiles(
+          selector,
+          names.map((n) => path.join(dir, n)),
+        );
+        return { dir: path.relative(path.dirname(here), dir), names };
+      }
+      return { dir: null, names: [] };
+    }
+    if (op === 'memory-start') {
+      const pids = await renderers();
+      sampled = new Map(pids.map((p) => [p, 0]));
+      // Writing 5 to clear_refs resets VmHWM (the kernel's peak RSS); sampling covers kernels that refuse it.
+      await Promise.all(pids.map((p) => writeFile(`/proc/${p}/clear_refs`, '5').catch(() => {})));
+      clearInterval(sampler);
+      sampler = setInterval(async () => {
+        for (const p of sampled.keys()) sampled.set(p, Math.max(sampled.get(p), await status(p, 'VmRSS')));
+      }, 200);
+      return pids;
+    }
+    if (op === 'memory-peak') {
+      clearInterval(sampler);
+      const all = [];
+      for (const [pid, rss] of sampled)
+        all.push({ pid, peakBytes: Math.max(rss, await status(pid, 'VmHWM')) });
+      all.sort((a, b) => b.peakBytes - a.peakBytes);
+      return { peakBytes: all[0]?.peakBytes ?? 0, pid: all[0]?.pid ?? null, all };
+    }
+    throw new Error(`__benchHost: unknown op ${op}`);
+  };
+}
+
 async function runPageScenarios() {
-  const server = await servePreview({ outDir: process.env.STUDIO_OUT_DIR ?? 'dist', port: 4180 });
+  const server = await servePreview({
+    outDir: process.env.STUDIO_OUT_DIR ?? 'dist',
+    port: Number(process.env.STUDIO_BENCH_PORT ?? 4180),
+  });
   const browser = await chromium.launch(launchOptions());
   try {
     const page = await browser.newPage();
     page.setDefaultTimeout(0);
+    await page.exposeFunction('__benchHost', benchHost(page, browser));
     await page.goto(server.url);
     await page.waitForFunction(() => window.__studioBench !== undefined);
     const names = await page.evaluate(() => window.__studioBench.list());
