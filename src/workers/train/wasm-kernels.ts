@@ -212,6 +212,35 @@ function maxPoolGrad({
   const padLeft = info.padInfo.left;
   const rowStride = inWidth * C;
   let o = 0;
+  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && padTop === 0 && padLeft === 0) {
+    // The LeNets' 2x2/2 pooling: the four window cells by direct index, same first-maximum order.
+    for (let b = 0; b < batchSize; b++) {
+      const xBase = b * inHeight * rowStride;
+      for (let oh = 0; oh < outHeight; oh++) {
+        let i00 = xBase + 2 * oh * rowStride;
+        for (let ow = 0; ow < outWidth; ow++, i00 += C) {
+          for (let c = 0; c < C; c++, o++, i00++) {
+            let at = i00;
+            let best = x[i00]!;
+            const i01 = i00 + C;
+            const i10 = i00 + rowStride;
+            const i11 = i10 + C;
+            if (x[i01]! > best) {
+              best = x[i01]!;
+              at = i01;
+            }
+            if (x[i10]! > best) {
+              best = x[i10]!;
+              at = i10;
+            }
+            if (x[i11]! > best) at = i11;
+            dx[at]! += dy[o]!;
+          }
+        }
+      }
+    }
+    return out;
+  }
   for (let b = 0; b < batchSize; b++) {
     const xBase = b * inHeight * rowStride;
     for (let oh = 0; oh < outHeight; oh++) {
