@@ -16,13 +16,17 @@ function hasPython(mod: string): boolean {
   }
 }
 
-test('a generated H.264 video has spatter the research extraction finds', async ({ studio, page }, info) => {
+test('a generated H.264 video has spatter and layers the research extraction finds', async ({
+  studio,
+  page,
+}, info) => {
   await studio.open('Generate');
-  await test.step('set a short high-flow scene', async () => {
+  await test.step('set a short two-layer high-flow scene', async () => {
     await page.getByRole('button', { name: 'High flow' }).click();
-    await page.getByLabel('Scan time per layer (s)').fill('4');
-    await page.getByLabel('Layers', { exact: true }).fill('1');
-    await expect(page.getByTestId('generate-frames')).toContainText('100 frames');
+    await page.getByLabel('Scan time per layer (s)').fill('2');
+    await page.getByLabel('Layers', { exact: true }).fill('2');
+    await page.getByLabel(/Frames between layers/).fill('800');
+    await expect(page.getByTestId('generate-frames')).toContainText('900 frames');
     await expect(page.getByLabel(/Preview of frame/)).toBeVisible();
   });
   const file = info.outputPath('generated.mp4');
@@ -40,13 +44,16 @@ test('a generated H.264 video has spatter the research extraction finds', async 
   ) as {
     frames: number;
     crops: number;
+    layers: number;
   };
   info.annotations.push({ type: 'extraction', description: JSON.stringify(r) });
   console.log('research extraction on the generated video:', JSON.stringify(r));
-  expect(r.frames).toBe(100);
-  // About one detection per scanning frame, like the research fixtures (237 in 439 frames at high flow).
+  expect(r.frames).toBe(900);
+  // About one detection per scanning frame (100 of them), like the research fixtures (237 in 439 frames at
+  // high flow), none from the blue recoater light, and the second layer found after > 700 quiet frames.
   expect(r.crops).toBeGreaterThan(40);
   expect(r.crops).toBeLessThan(250);
+  expect(r.layers).toBe(1);
 });
 
 test('a generated crop set is written as research HDF5 and can be cancelled', async ({
