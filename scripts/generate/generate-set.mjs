@@ -150,6 +150,7 @@ async function main() {
   const rows = [];
   const t0 = performance.now();
   let done = 0;
+  let kept = 0;
   let bytes = 0;
   for (const [fi, f] of plan(args.crops, positions).entries()) {
     const file = path.join(args.out, `${f.name}.h5`);
@@ -165,6 +166,7 @@ async function main() {
         });
       }
       done += f.count;
+      kept += f.count;
       console.log(`${f.name}.h5: complete, kept (--resume)`);
       continue;
     }
@@ -200,9 +202,10 @@ async function main() {
     JSON.stringify({
       out: args.out,
       crops: done,
+      kept,
       seconds: Math.round(secs * 10) / 10,
-      crops_per_s: Math.round(done / secs),
-      mean_jpeg_bytes: Math.round(bytes / done),
+      crops_per_s: Math.round((done - kept) / secs),
+      mean_jpeg_bytes: Math.round(bytes / Math.max(1, done - kept)),
       workers: args.workers,
     }),
   );
