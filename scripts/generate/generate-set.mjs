@@ -189,7 +189,7 @@ async function main() {
       bytes += crops.reduce((s, c) => s + c.length, 0);
       const s = (performance.now() - t0) / 1000;
       process.stdout.write(
-        `${f.name}.h5 ${name}: ${done.toLocaleString()} / ${args.crops.toLocaleString()} crops, ${Math.round(done / s)} crops/s\n`,
+        `${f.name}.h5 ${name}: ${done.toLocaleString()} / ${args.crops.toLocaleString()} crops, ${Math.round((done - kept) / s)} crops/s\n`,
       );
     }
     w.close();
