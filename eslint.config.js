@@ -8,7 +8,18 @@ const layerMessage = (layer, allowed) =>
   `${layer} may import only from ${allowed}: the layers go core ← workers ← state ← ui (see DESIGN.md).`;
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-*', 'node_modules', 'public', 'test-results', 'playwright-report', 'bench/.data'] },
+  {
+    ignores: [
+      'dist',
+      'dist-*',
+      '.vitest',
+      'node_modules',
+      'public',
+      'test-results',
+      'playwright-report',
+      'bench/.data',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -69,7 +80,8 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts; the browser globals are for the callbacks they run in the page (page.evaluate).
     files: ['bench/**/*.mjs', '*.config.{js,ts}', 'scripts/**/*.mjs'],
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

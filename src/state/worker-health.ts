@@ -1,7 +1,7 @@
 // Worker-layer self-check (System area): progress, cancel, transfer, error and crash recovery, each on the
 // real compute worker, so a user (or a test) can see that the plumbing under every long job works here.
 import { computeWorker } from '../workers/compute/client';
-import { transfer, WorkerCrashError } from '../workers/bridge';
+import { transfer, type WorkerCrashError } from '../workers/bridge';
 
 export interface HealthCheck {
   name: string;
