@@ -12,7 +12,13 @@ import {
   decodeWithJpegJs,
   encodeJpegInWorker,
 } from './browser-codec';
-import { DataLibrary, type CropQuery, type DecodedImage, type LibraryEnv } from './data-library';
+import {
+  DataLibrary,
+  type CacheFile,
+  type CropQuery,
+  type DecodedImage,
+  type LibraryEnv,
+} from './data-library';
 import type { StoredCrop } from './h5-reader';
 import { BlobBlockCache } from './blob-block-cache';
 
@@ -43,6 +49,51 @@ function installBlockCache(FS: { filesystems: { WORKERFS: { stream_ops: { read: 
   ) => cache.read(stream.node.contents, buffer, offset, length, position);
 }
 let libraryPromise: Promise<DataLibrary> | null = null;
+
+// ---- decode cache on disk (OPFS) for large sets ----
+
+interface SyncHandle {
+  write(data: Uint8Array, opts: { at: number }): number;
+  read(out: Uint8Array, opts: { at: number }): number;
+  truncate(size: number): void;
+  close(): void;
+}
+
+function opfsAvailable(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
+}
+
+let cacheDir: Promise<FileSystemDirectoryHandle> | null = null;
+
+/** This page's cache folder; what an earlier page left is removed (its files may have changed since). */
+function opfsCacheDir(): Promise<FileSystemDirectoryHandle> {
+  cacheDir ??= (async () => {
+    const root = await navigator.storage.getDirectory();
+    const name = `decode-cache-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    for await (const key of (root as unknown as { keys(): AsyncIterable<string> }).keys()) {
+      if (key.startsWith('decode-cache-')) await root.removeEntry(key, { recursive: true }).catch(() => {});
+    }
+    return root.getDirectoryHandle(name, { create: true });
+  })();
+  return cacheDir;
+}
+
+async function openCacheFile(name: string): Promise<CacheFile> {
+  const dir = await opfsCacheDir();
+  const fh = await dir.getFileHandle(name, { create: true });
+  const handle = (await (
+    fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
+  ).createSyncAccessHandle()) as SyncHandle;
+  handle.truncate(0);
+  return {
+    write: (at, data) => void handle.write(data, { at }),
+    read: (at, out) => void handle.read(out, { at }),
+    remove: () => {
+      handle.close();
+      void dir.removeEntry(name).catch(() => {});
+    },
+  };
+}
 
 function library(): Promise<DataLibrary> {
   libraryPromise ??= (async () => {
@@ -79,6 +130,7 @@ function library(): Promise<DataLibrary> {
             : decodeWithImageDecoder(bytes),
       encodeJpeg: encodeJpegInWorker,
       scratchPath: (name) => `/scratch-${Date.now()}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+      ...(opfsAvailable() ? { openCacheFile } : {}),
     };
     return new DataLibrary(env);
   })();

@@ -1,6 +1,15 @@
 // The data library end to end in Node: real h5wasm (node build, real paths) and a real pure-JS JPEG codec
 // (jpeg-js) standing where the worker uses the browser's decoder.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +18,13 @@ import * as jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIndexCsv } from '../../core/data/csv-index';
 import { TaskRegistry } from '../task';
-import { DataLibrary, FLAG_BITS, type LibraryEnv } from './data-library';
+import {
+  DataLibrary,
+  FILE_CACHE_MIN_BYTES,
+  FLAG_BITS,
+  type CacheFile,
+  type LibraryEnv,
+} from './data-library';
 import { H5FileReader } from './h5-reader';
 
 const fixtures = fileURLToPath(new URL('../../../e2e/fixtures/', import.meta.url));
@@ -252,5 +267,38 @@ describe('DataLibrary', () => {
     } finally {
       back.close();
     }
+  });
+
+  it('keeps a large decode cache in files (OPFS in the browser) with the same training arrays', async () => {
+    const opened: string[] = [];
+    // A real file store standing where the worker uses OPFS sync access handles.
+    const openCacheFile = async (name: string): Promise<CacheFile> => {
+      const path = join(dir, name);
+      const fd = openSync(path, 'w+');
+      opened.push(name);
+      return {
+        write: (at, data) => void writeSync(fd, data, 0, data.length, at),
+        read: (at, out) => void readSync(fd, out, 0, out.length, at),
+        remove: () => {
+          closeSync(fd);
+          unlinkSync(path);
+        },
+      };
+    };
+    const split = { kind: 'random' as const, seed: 1234, ratios: [0.6, 0.2, 0.2] };
+    const inMemory = new DataLibrary(env);
+    openFixtures(inMemory, 'left_low_0.h5', 'left_high_2.h5');
+    const a = await inMemory.buildTrainingArrays({ side: 40, split });
+    const onDisk = new DataLibrary({ ...env, openCacheFile, fileCacheMinBytes: 0 });
+    openFixtures(onDisk, 'left_low_0.h5', 'left_high_2.h5');
+    await onDisk.decodeAll(40);
+    expect(opened.map((n) => n.replace(/^cache-\d+-/, ''))).toEqual(['0-40.bin', '0-40.bin']);
+    // A second decode (e.g. after a cancelled one) keeps what is on disk.
+    expect((await onDisk.decodeAll(40)).decoded).toBe(0);
+    const b = await onDisk.buildTrainingArrays({ side: 40, split });
+    expect(b.train.x.length).toBe(202 * 1600);
+    expect(b.train.x).toEqual(a.train.x);
+    expect(b.train.ids).toEqual(a.train.ids);
+    expect(b.test.x).toEqual(a.test.x);
   });
 });

@@ -41,7 +41,25 @@ export interface LibraryEnv {
   encodeJpeg(img: DecodedImage): Promise<Uint8Array>;
   /** A scratch path for writing exports (MEMFS in the worker, a temp file in Node). */
   scratchPath(name: string): string;
+  /**
+   * A disk-backed store for a large decode cache (OPFS in the worker), so a full-scale set's cache (~1 GB at
+   * 600k crops) and the training arrays built from it are not both in memory. Absent: memory only.
+   */
+  openCacheFile?(name: string): Promise<CacheFile>;
+  /** Total cache size from which `openCacheFile` is used (default FILE_CACHE_MIN_BYTES). */
+  fileCacheMinBytes?: number;
 }
+
+/** Random access to one dataset's cache file (an OPFS sync access handle in the worker). */
+export interface CacheFile {
+  write(at: number, data: Uint8Array): void;
+  read(at: number, out: Uint8Array): void;
+  /** Close and delete the file. */
+  remove(): void;
+}
+
+/** Caches larger than this in all go to `openCacheFile` when the environment has one. */
+export const FILE_CACHE_MIN_BYTES = 256 * 2 ** 20;
 
 /** Per-crop flag bits (for the gallery filter). */
 export const FLAG_BITS: Record<FindingRule, number> = {
@@ -70,6 +88,8 @@ interface DsEntry {
   indexed: boolean;
   /** Decode cache: count x side x side grey pixels, and the side it was made with. */
   cache: Uint8Array | null;
+  /** The same cache on disk instead (large sets); exactly one of cache / cacheFile is set once decoded. */
+  cacheFile: CacheFile | null;
   cacheSide: number;
 }
 
@@ -197,6 +217,7 @@ function newDs(name: string, count: number, dtype: string, info: DatasetInfo | n
     labels: null,
     indexed: false,
     cache: null,
+    cacheFile: null,
     cacheSide: 0,
   };
 }
@@ -290,6 +311,7 @@ export class DataLibrary {
     const i = this.sources.findIndex((s) => s.id === id);
     if (i < 0) return;
     const s = this.sources[i]!;
+    for (const d of s.datasets) d.cacheFile?.remove();
     s.reader?.close();
     s.unmount?.();
     this.sources.splice(i, 1);
@@ -429,11 +451,14 @@ export class DataLibrary {
     const t0 = performance.now();
     const total = this.totalCrops();
     const tally = { done: 0, decoded: 0, failed: 0 };
+    const onDisk =
+      this.env.openCacheFile !== undefined &&
+      total * side * side > (this.env.fileCacheMinBytes ?? FILE_CACHE_MIN_BYTES);
     let inflight: Promise<void> | null = null;
     try {
       for (const s of this.sources) {
         for (const d of s.datasets) {
-          if (!d.cache || d.cacheSide !== side) this.resetCache(s, d, side);
+          if ((!d.cache && !d.cacheFile) || d.cacheSide !== side) await this.resetCache(s, d, side, onDisk);
           const batch = batchOf(d);
           for (let start = 0; start < d.count; start += batch) {
             const n = Math.min(batch, d.count - start);
@@ -490,8 +515,13 @@ export class DataLibrary {
     return { decoded: tally.decoded, failed: tally.failed, seconds: (performance.now() - t0) / 1000 };
   }
 
-  private resetCache(s: SourceEntry, d: DsEntry, side: number): void {
-    d.cache = new Uint8Array(d.count * side * side);
+  private async resetCache(s: SourceEntry, d: DsEntry, side: number, onDisk: boolean): Promise<void> {
+    d.cacheFile?.remove();
+    d.cache = null;
+    d.cacheFile = null;
+    if (onDisk)
+      d.cacheFile = await this.env.openCacheFile!(`cache-${s.num}-${s.datasets.indexOf(d)}-${side}.bin`);
+    else d.cache = new Uint8Array(d.count * side * side);
     d.cacheSide = side;
     d.maxGrey.fill(-2);
     d.flags.forEach((f, i) => (d.flags[i] = f & ~(FLAG_BITS.black | FLAG_BITS.undecodable | FLAG_BITS.tiny)));
@@ -513,6 +543,14 @@ export class DataLibrary {
     results: ({ img: DecodedImage | null; error: string | null } | null)[],
     tally: { decoded: number; failed: number },
   ): void {
+    // A disk cache takes the batch in one write (its crops are consecutive).
+    const px = side * side;
+    let batchOut: Uint8Array | null = null;
+    if (d.cacheFile) {
+      batchOut = new Uint8Array(results.length * px);
+      // Crops decoded by an earlier (cancelled) run keep their pixels.
+      if (results.some((r) => r === null)) d.cacheFile.read(start * px, batchOut);
+    }
     results.forEach((r, k) => {
       if (!r) return;
       const i = start + k;
@@ -530,7 +568,7 @@ export class DataLibrary {
         return;
       }
       const { img } = r;
-      const out = d.cache!.subarray(i * side * side, (i + 1) * side * side);
+      const out = d.cache ? d.cache.subarray(i * px, (i + 1) * px) : batchOut!.subarray(k * px, (k + 1) * px);
       cacheTransform(img.data, img.width, img.height, img.channels, side, out);
       // "All black" is judged on the full-resolution grey image: a single bright pixel of a tiny spatter
       // can be averaged away by the resize.
@@ -550,6 +588,7 @@ export class DataLibrary {
         flags.filter((f) => f.rule !== 'duplicate'),
       );
     });
+    if (batchOut && d.cacheFile) d.cacheFile.write(start * side * side, batchOut);
   }
 
   // ---- labels, CSV ---------------------------------------------------------------------------------
@@ -836,7 +875,9 @@ export class DataLibrary {
       const ids: string[] = [];
       keep.forEach((o, k) => {
         const { s, d, i } = this.locate(o);
-        x.set(d.cache!.subarray(i * side * side, (i + 1) * side * side), k * side * side);
+        const dest = x.subarray(k * side * side, (k + 1) * side * side);
+        if (d.cache) dest.set(d.cache.subarray(i * side * side, (i + 1) * side * side));
+        else d.cacheFile!.read(i * side * side, dest);
         y[k] = this.labelOf(s, d, i)!;
         ids.push(`${s.name}/${d.name}/${i}`);
       });
