@@ -18,13 +18,7 @@ import * as jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIndexCsv } from '../../core/data/csv-index';
 import { TaskRegistry } from '../task';
-import {
-  DataLibrary,
-  FILE_CACHE_MIN_BYTES,
-  FLAG_BITS,
-  type CacheFile,
-  type LibraryEnv,
-} from './data-library';
+import { DataLibrary, FLAG_BITS, type CacheFile, type LibraryEnv } from './data-library';
 import { H5FileReader } from './h5-reader';
 
 const fixtures = fileURLToPath(new URL('../../../e2e/fixtures/', import.meta.url));
