@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-web';
 import { cropBatch } from '../src/core/eval/preprocess';
 import { decodeTensor, parseRunFile, RUN_FILE_VERSION } from '../src/core/eval/run-file';
 import { buildLayersModel } from '../src/workers/eval/tfjs-model';
@@ -209,5 +210,65 @@ test('runs: compare, rename/tag/filter, export/delete/import, evaluate the impor
     for (const i of [0, 1])
       for (const j of [0, 1])
         await expect(page.getByTestId(`cm-${i}-${j}`).locator('strong')).toHaveText(String(cm[i]![j]));
+
+    await test.step('the run’s ONNX export gives the same logits in onnxruntime', async () => {
+      const logits = tf.tidy(() =>
+        Array.from(
+          (
+            model.predict(
+              tf.tensor4d(cropBatch(crops, SIDE, input, 0, N), [N, input.size, input.size, input.channels]),
+            ) as tf.Tensor
+          ).dataSync(),
+        ),
+      );
+      await studio.goTo('Runs');
+      await table
+        .getByRole('row', { name: /fast lr/ })
+        .getByRole('button', { name: /Details of/ })
+        .click();
+      const download = page.waitForEvent('download');
+      await page
+        .getByRole('region', { name: 'Run fast lr' })
+        .getByRole('button', { name: 'Export ONNX model' })
+        .click();
+      const bytes = new Uint8Array(await readFile(await (await download).path()));
+      const nhwc = cropBatch(crops, SIDE, input, 0, N);
+      const c = input.channels;
+      const hw = input.size * input.size;
+      const nchw = new Float32Array(nhwc.length);
+      for (let n = 0; n < N; n++)
+        for (let p = 0; p < hw; p++)
+          for (let k = 0; k < c; k++) nchw[(n * c + k) * hw + p] = nhwc[(n * hw + p) * c + k]!;
+      ort.env.wasm.numThreads = 1;
+      const session = await ort.InferenceSession.create(bytes);
+      const out = await session.run({
+        input: new ort.Tensor('float32', nchw, [N, c, input.size, input.size]),
+      });
+      const got = out.logit!.data as Float32Array;
+      let diff = 0;
+      for (let i = 0; i < N; i++) diff = Math.max(diff, Math.abs(got[i]! - logits[i]!));
+      testInfo.annotations.push({ type: 'onnx max abs logit diff (trained run)', description: String(diff) });
+      expect(diff).toBeLessThan(1e-4);
+      await session.release();
+    });
+  });
+
+  await test.step('evaluate the trained run on the test split; the accuracy is kept with the run', async () => {
+    // (its details are still open from the ONNX export)
+    await page.getByRole('region', { name: 'Run fast lr' }).getByRole('button', { name: 'Evaluate' }).click();
+    const testRadio = page.getByRole('radio', { name: /Test split/ });
+    await expect(testRadio).toBeEnabled();
+    await testRadio.check();
+    const testCount = Number(/\((\d+)\)/.exec((await testRadio.locator('..').textContent()) ?? '')![1]);
+    await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+    await expect(page.getByTestId('evaluate-split')).toHaveText('test');
+    const cm: number[] = [];
+    for (const ij of ['0-0', '0-1', '1-0', '1-1'])
+      cm.push(Number(await page.getByTestId(`cm-${ij}`).locator('strong').textContent()));
+    expect(cm.reduce((a, b) => a + b, 0)).toBe(testCount);
+    const accuracy = (await page.getByTestId('evaluate-accuracy').textContent())!;
+    expect(accuracy).toBe(`${((100 * (cm[0]! + cm[3]!)) / testCount).toFixed(1)}%`);
+    await studio.goTo('Runs');
+    await expect(table.getByRole('row', { name: /fast lr/ })).toContainText(accuracy);
   });
 });

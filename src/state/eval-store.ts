@@ -241,7 +241,12 @@ export const useEval = create<EvalState>((set, get) => {
           signal: abort.signal,
           onProgress: (p) => set({ busy: { what: 'Preparing the splits', progress: p } }),
         });
-        set({ trainingArrays: arrays, data: 'test', predictions: null, evaluation: null });
+        // A result on dropped images stays; one on the old splits no longer matches them.
+        set((st) =>
+          st.data === 'dropped'
+            ? { trainingArrays: arrays }
+            : { trainingArrays: arrays, predictions: null, evaluation: null },
+        );
       } catch (e) {
         if ((e as Error).name !== 'AbortError') notifyError('The splits could not be prepared', message(e));
       } finally {
@@ -689,6 +694,10 @@ export async function evaluateRun(runId: string): Promise<boolean> {
     weights: best.weights,
     classNames: runClassNames(),
   });
+  // With crops open and no splits built yet, build them so the test split is ready to evaluate.
+  if (m && !useEval.getState().trainingArrays && useDataStore.getState().sources.length > 0) {
+    void useEval.getState().loadDataSplits();
+  }
   return m !== null;
 }
 

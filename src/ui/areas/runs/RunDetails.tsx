@@ -1,6 +1,12 @@
 // One run's details: rename, tags, evaluate (in the Evaluate area), export as a run file, delete.
 import { useState } from 'react';
-import { evaluateRun, exportRun, updateRunMeta, type RunWithExtras } from '../../../state/eval-store';
+import {
+  evaluateRun,
+  exportRun,
+  updateRunMeta,
+  useEval,
+  type RunWithExtras,
+} from '../../../state/eval-store';
 import { useRoute } from '../../../state/route-store';
 import { useRuns } from '../../../state/runs-store';
 import { notifyError } from '../../../state/notices-store';
@@ -60,6 +66,28 @@ export function RunDetails({ runId, onDeleted }: { runId: string; onDeleted(): v
         </button>
         <button type="button" onClick={() => void exportRun(run.id)}>
           Export run
+        </button>
+        <button
+          type="button"
+          disabled={run.checkpoints.length === 0}
+          onClick={() =>
+            void evaluateRun(run.id).then((ok) => {
+              if (ok) void useEval.getState().exportTfjs();
+            })
+          }
+        >
+          Export TF.js model
+        </button>
+        <button
+          type="button"
+          disabled={run.checkpoints.length === 0}
+          onClick={() =>
+            void evaluateRun(run.id).then((ok) => {
+              if (ok) void useEval.getState().exportOnnx('NCHW');
+            })
+          }
+        >
+          Export ONNX model
         </button>
         {confirming ? (
           <>
