@@ -28,7 +28,7 @@ type PickFiles = (op: 'files', selector: string, dirs: string[]) => Promise<Host
 export async function openBenchSet(
   dirs: string[],
   minFiles = 2,
-): Promise<{ dir: string; files: File[] } | null> {
+): Promise<{ dir: string; files: File[]; openS: number } | null> {
   const host = (window as unknown as { __benchHost?: PickFiles }).__benchHost;
   if (!host) throw new Error('this scenario needs the Node side of bench/run.mjs (window.__benchHost)');
   for (const d of dirs) {
@@ -46,8 +46,9 @@ export async function openBenchSet(
       const files = [...(input.files ?? [])];
       const data = useDataStore.getState();
       for (const s of data.sources) await data.closeSource(s.id);
+      const t0 = performance.now();
       await useDataStore.getState().openFiles(files);
-      return { dir: picked.dir, files };
+      return { dir: picked.dir, files, openS: (performance.now() - t0) / 1000 };
     } finally {
       input.remove();
     }
