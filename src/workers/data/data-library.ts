@@ -519,9 +519,15 @@ export class DataLibrary {
     d.cacheFile?.remove();
     d.cache = null;
     d.cacheFile = null;
-    if (onDisk)
-      d.cacheFile = await this.env.openCacheFile!(`cache-${s.num}-${s.datasets.indexOf(d)}-${side}.bin`);
-    else d.cache = new Uint8Array(d.count * side * side);
+    if (onDisk) {
+      // A browser that refuses or stalls (quota, private window) leaves the cache in memory instead.
+      const name = `cache-${s.num}-${s.datasets.indexOf(d)}-${side}.bin`;
+      d.cacheFile = await Promise.race([
+        this.env.openCacheFile!(name).catch(() => null),
+        new Promise<null>((r) => setTimeout(() => r(null), 10_000)),
+      ]);
+    }
+    if (!d.cacheFile) d.cache = new Uint8Array(d.count * side * side);
     d.cacheSide = side;
     d.maxGrey.fill(-2);
     d.flags.forEach((f, i) => (d.flags[i] = f & ~(FLAG_BITS.black | FLAG_BITS.undecodable | FLAG_BITS.tiny)));
