@@ -1,0 +1,288 @@
+// Extraction worker API: demux + decode a dropped video (WebCodecs), run the research detector (opencv.js) on
+// every consecutive pair of frames, cut and JPEG-encode the accepted crops, and stream results back in batches.
+// Importable without a Worker: opencv.js is loaded on first use through `setOpenCvLoader` (the worker entry sets
+// the bundled one; see opencv.ts on why tests load it differently).
+import { cropRect, type Box } from '../../core/extract/rules';
+import type { FrameBox } from '../../core/extract/csv';
+import { runTask, TaskRegistry, type TaskContext, type TaskOptions } from '../task';
+import { decodeFrames } from '../video/decode';
+import { openVideo, VideoError, type OpenedVideo, type VideoInfo } from '../video/demux';
+import { FramePixels, type PixelPath } from '../video/frame-pixels';
+import { SpatterDetector, type ContourResult, type DetectOptions } from './detector';
+import type { OpenCv } from './opencv-ready';
+
+export interface ExtractOptions extends DetectOptions {
+  /** First frame of the first pair processed. */
+  startFrame: number;
+  /** Process pairs whose earlier frame is below this (exclusive); 0 = to the end. */
+  endFrame: number;
+  /** Stop after this many pairs (the research tool's debug limit); 0 = no limit. */
+  limit: number;
+  jpegQuality: number;
+  pixelPath: PixelPath;
+  /** Send a preview frame (ImageBitmap) at most this often, ms; 0 = never. */
+  previewEveryMs: number;
+}
+
+export interface ExtractedCrop {
+  frame: number;
+  box: Box;
+  jpeg: Uint8Array;
+}
+
+/** What a batch carries: per-frame counts from `firstFrame` on, the accepted boxes and crops of those frames. */
+export interface ExtractBatch {
+  firstFrame: number;
+  counts: number[];
+  boxes: FrameBox[];
+  crops: ExtractedCrop[];
+  preview?: { frame: number; bitmap: ImageBitmap; boxes: Box[] };
+}
+
+export interface ExtractSummary {
+  info: VideoInfo;
+  /** Frames decoded (the decoder's output count). */
+  framesDecoded: number;
+  /** Frame pairs run through the detector. */
+  pairs: number;
+  crops: number;
+  seconds: number;
+  framesPerSecond: number;
+  pixelPath: PixelPath;
+  /** True when every packet of the container came back as a frame. */
+  complete: boolean;
+}
+
+export interface InspectResult {
+  frame: number;
+  width: number;
+  height: number;
+  /** RGBA pixels of the earlier frame of the pair. */
+  rgba: Uint8ClampedArray;
+  spatters: ContourResult[];
+  rejected: ContourResult[];
+}
+
+type BatchSink = (b: ExtractBatch) => void | Promise<void>;
+
+const tasks = new TaskRegistry();
+const paused = new Map<string, { resume: Promise<void>; release: () => void }>();
+let cvLoader: (() => Promise<{ cv: OpenCv }>) | null = null;
+
+export function setOpenCvLoader(load: () => Promise<{ cv: OpenCv }>): void {
+  cvLoader = load;
+}
+
+/** Wrapped, never returned bare from an async function: the module is a thenable (see opencv-ready.ts). */
+function opencv(): Promise<{ cv: OpenCv }> {
+  if (!cvLoader)
+    return Promise.reject(new Error('opencv.js is not available in this context (no loader set)'));
+  return cvLoader();
+}
+
+async function encodeJpeg(
+  canvas: OffscreenCanvas,
+  crop: { rgba: Uint8ClampedArray; width: number; height: number },
+  quality: number,
+): Promise<Uint8Array> {
+  canvas.width = crop.width;
+  canvas.height = crop.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('This browser cannot encode JPEG in a worker (no OffscreenCanvas 2D)');
+  ctx.putImageData(new ImageData(crop.rgba as Uint8ClampedArray<ArrayBuffer>, crop.width, crop.height), 0, 0);
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: quality / 100 });
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+async function waitIfPaused(ctx: TaskContext, id: string): Promise<void> {
+  const p = paused.get(id);
+  if (p) {
+    await Promise.race([
+      p.resume,
+      new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true })),
+    ]);
+  }
+  ctx.check();
+}
+
+async function withVideo<T>(file: Blob, name: string, fn: (v: OpenedVideo) => Promise<T>): Promise<T> {
+  const v = await openVideo(file, name);
+  try {
+    return await fn(v);
+  } finally {
+    v.input.dispose();
+  }
+}
+
+export const api = {
+  /** Container, codec, size, frame rate and frame count; throws a VideoError with the user's message. */
+  async probe(file: Blob, name: string): Promise<VideoInfo> {
+    return withVideo(file, name, async (v) => v.info);
+  },
+
+  async extract(
+    file: Blob,
+    name: string,
+    o: ExtractOptions,
+    onBatch: BatchSink,
+    opts?: TaskOptions,
+  ): Promise<ExtractSummary> {
+    return runTask(tasks, opts, async (ctx) => {
+      const id = opts?.taskId ?? '';
+      const { cv } = await opencv();
+      return withVideo(file, name, async (video) => {
+        const { info } = video;
+        const pixels = new FramePixels(o.pixelPath);
+        const det = new SpatterDetector(cv, info.width, info.height, o);
+        const canvas = new OffscreenCanvas(1, 1);
+        const end = o.endFrame > 0 ? o.endFrame : Infinity;
+        const pairLimit = o.limit > 0 ? o.limit : Infinity;
+        const totalPairs = Math.min(pairLimit, Math.min(end, info.packetCount - 1) - o.startFrame);
+        let batch: ExtractBatch = { firstFrame: o.startFrame, counts: [], boxes: [], crops: [] };
+        let pairs = 0;
+        let crops = 0;
+        let decoded = 0;
+        let usedPath: PixelPath = o.pixelPath;
+        let lastFlush = performance.now();
+        let lastPreview = 0;
+        const t0 = performance.now();
+        const flush = async (final: boolean) => {
+          const now = performance.now();
+          if (!final && now - lastFlush < 250 && batch.counts.length < 2000) return;
+          lastFlush = now;
+          const out = batch;
+          batch = { firstFrame: out.firstFrame + out.counts.length, counts: [], boxes: [], crops: [] };
+          await onBatch(out);
+          const s = (now - t0) / 1000;
+          ctx.progress({
+            done: pairs,
+            total: totalPairs,
+            unit: 'frames',
+            message: `${info.fileName}: frame ${o.startFrame + pairs} / ${o.startFrame + totalPairs}, ${(pairs / Math.max(s, 1e-3)).toFixed(0)} frames/s`,
+          });
+        };
+        try {
+          for await (const { frame, index } of decodeFrames(video, {
+            signal: ctx.signal,
+            startFrame: o.startFrame,
+          })) {
+            decoded++;
+            try {
+              if (index < o.startFrame) continue;
+              usedPath = await pixels.read(frame, det.nextFrameBuffer());
+              if (!det.commitFrame()) continue;
+              const pairFrame = index - 1;
+              const r = det.detect(false);
+              batch.counts.push(r.spatters.length);
+              for (const s of r.spatters) {
+                batch.boxes.push({ frame: pairFrame, ...s.box });
+                const c = det.crop(s.box);
+                if (c.width > 0 && c.height > 0) {
+                  batch.crops.push({
+                    frame: pairFrame,
+                    box: s.box,
+                    jpeg: await encodeJpeg(canvas, c, o.jpegQuality),
+                  });
+                  crops++;
+                }
+              }
+              pairs++;
+              const now = performance.now();
+              if (o.previewEveryMs > 0 && now - lastPreview >= o.previewEveryMs) {
+                lastPreview = now;
+                batch.preview = {
+                  frame: pairFrame,
+                  bitmap: await createImageBitmap(frame),
+                  boxes: r.spatters.map((s) => s.box),
+                };
+              }
+            } finally {
+              frame.close();
+            }
+            if (pairs >= totalPairs) break;
+            await flush(false);
+            await waitIfPaused(ctx, id);
+            await ctx.checkpoint();
+          }
+          await flush(true);
+        } finally {
+          det.delete();
+          batch.preview?.bitmap.close();
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const wanted = o.startFrame === 0 && totalPairs === info.packetCount - 1;
+        if (wanted && decoded !== info.packetCount) {
+          throw new VideoError(
+            'corrupt',
+            info.fileName,
+            `${info.fileName}: the container has ${info.packetCount} frames but ${decoded} were decoded; the video may be corrupt.`,
+          );
+        }
+        return {
+          info,
+          framesDecoded: decoded,
+          pairs,
+          crops,
+          seconds,
+          framesPerSecond: pairs / seconds,
+          pixelPath: usedPath,
+          complete: !wanted || decoded === info.packetCount,
+        };
+      });
+    });
+  },
+
+  /** Every contour of one frame pair with its verdict, and the earlier frame's pixels (stepping through frames). */
+  async inspectFrame(file: Blob, name: string, frame: number, o: ExtractOptions): Promise<InspectResult> {
+    const { cv } = await opencv();
+    return withVideo(file, name, async (video) => {
+      const { width, height } = video.info;
+      const pixels = new FramePixels(o.pixelPath);
+      const det = new SpatterDetector(cv, width, height, o);
+      let rgba: Uint8ClampedArray | null = null;
+      try {
+        for await (const { frame: vf, index } of decodeFrames(video, { startFrame: frame })) {
+          try {
+            if (index < frame) continue;
+            await pixels.read(vf, det.nextFrameBuffer());
+            if (index === frame) rgba = new Uint8ClampedArray(det.nextFrameBuffer());
+            if (det.commitFrame()) {
+              const r = det.detect(true);
+              return { frame, width, height, rgba: rgba!, spatters: r.spatters, rejected: r.rejected };
+            }
+          } finally {
+            vf.close();
+          }
+        }
+      } finally {
+        det.delete();
+      }
+      throw new RangeError(`${name} has no frame ${frame + 1} to pair frame ${frame} with`);
+    });
+  },
+
+  pause(taskId: string): boolean {
+    if (paused.has(taskId)) return false;
+    let release = () => {};
+    const resume = new Promise<void>((r) => (release = r));
+    paused.set(taskId, { resume, release });
+    return true;
+  },
+
+  resume(taskId: string): boolean {
+    const p = paused.get(taskId);
+    paused.delete(taskId);
+    p?.release();
+    return p !== undefined;
+  },
+
+  cancel(taskId: string): boolean {
+    api.resume(taskId);
+    return tasks.cancel(taskId);
+  },
+};
+
+/** The crop rectangle a box gives (for drawing what is saved). */
+export const savedCropRect = cropRect;
+
+export type ExtractApi = typeof api;

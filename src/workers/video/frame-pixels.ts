@@ -1,0 +1,57 @@
+// Reading a VideoFrame's pixels as RGBA, by one of several paths, because the path decides how close the studio's
+// frames are to the research pipeline's (FFmpeg swscale, BT.601): 'i420-swscale' copies the decoder's own I420
+// planes and converts them like swscale's x86 path (closest); 'copy-rgba' lets the browser convert
+// (VideoFrame.copyTo format RGBA); 'canvas' draws to an OffscreenCanvas (may interpolate chroma).
+import { i420ToRgba, type I420Planes } from '../../core/extract/yuv';
+
+export type PixelPath = 'i420-swscale' | 'i420-swscale-c' | 'copy-rgba' | 'canvas';
+export const PIXEL_PATHS: readonly PixelPath[] = ['i420-swscale', 'i420-swscale-c', 'copy-rgba', 'canvas'];
+
+export class FramePixels {
+  private scratch = new Uint8Array(0);
+  private canvas: OffscreenCanvas | null = null;
+  private ctx: OffscreenCanvasRenderingContext2D | null = null;
+
+  constructor(readonly path: PixelPath) {}
+
+  /** Write `frame` as RGBA (visible rect, width*height*4 bytes) into `out`. Returns the path actually used. */
+  async read(frame: VideoFrame, out: Uint8Array): Promise<PixelPath> {
+    const w = frame.displayWidth;
+    const h = frame.displayHeight;
+    if ((this.path === 'i420-swscale' || this.path === 'i420-swscale-c') && frame.format === 'I420') {
+      const size = frame.allocationSize();
+      if (this.scratch.length < size) this.scratch = new Uint8Array(size);
+      const layout = await frame.copyTo(this.scratch);
+      const planes: I420Planes = {
+        width: w,
+        height: h,
+        data: this.scratch,
+        y: layout[0]!,
+        u: layout[1]!,
+        v: layout[2]!,
+      };
+      i420ToRgba(planes, out, this.path === 'i420-swscale' ? 'swscale-simd' : 'swscale-c');
+      return this.path;
+    }
+    if (this.path !== 'canvas') {
+      try {
+        const opts = { format: 'RGBA', colorSpace: 'srgb' } as unknown as VideoFrameCopyToOptions;
+        const need = w * h * 4;
+        if (this.scratch.length < need) this.scratch = new Uint8Array(need);
+        await frame.copyTo(this.scratch, opts);
+        out.set(this.scratch.subarray(0, need));
+        return 'copy-rgba';
+      } catch {
+        // Older browsers cannot convert in copyTo: fall through to the canvas.
+      }
+    }
+    if (!this.canvas || this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas = new OffscreenCanvas(w, h);
+      this.ctx = this.canvas.getContext('2d', { willReadFrequently: true });
+    }
+    if (!this.ctx) throw new Error('This browser has no OffscreenCanvas 2D context to read video frames');
+    this.ctx.drawImage(frame, 0, 0);
+    out.set(this.ctx.getImageData(0, 0, w, h).data);
+    return 'canvas';
+  }
+}
