@@ -66,6 +66,7 @@ export interface InspectResult {
 type BatchSink = (b: ExtractBatch) => void | Promise<void>;
 
 const tasks = new TaskRegistry();
+const running = new Set<string>();
 const paused = new Map<string, { resume: Promise<void>; release: () => void }>();
 let cvLoader: (() => Promise<{ cv: OpenCv }>) | null = null;
 
@@ -128,7 +129,9 @@ export const api = {
     opts?: TaskOptions,
   ): Promise<ExtractSummary> {
     return runTask(tasks, opts, async (ctx) => {
-      const id = opts?.taskId ?? '';
+      const id = opts?.taskId ?? `local-${Date.now()}`;
+      running.add(id);
+      ctx.signal.addEventListener('abort', () => running.delete(id));
       const { cv } = await opencv();
       return withVideo(file, name, async (video) => {
         const { info } = video;
@@ -208,6 +211,8 @@ export const api = {
         } finally {
           det.delete();
           batch.preview?.bitmap.close();
+          running.delete(id);
+          paused.delete(id);
         }
         const seconds = (performance.now() - t0) / 1000;
         const wanted = o.startFrame === 0 && totalPairs === info.packetCount - 1;
@@ -274,6 +279,17 @@ export const api = {
     paused.delete(taskId);
     p?.release();
     return p !== undefined;
+  },
+
+  /** Pause every running extraction (the main thread does not see the bridge's task ids). */
+  pauseAll(): number {
+    for (const id of running) api.pause(id);
+    return running.size;
+  },
+
+  resumeAll(): number {
+    for (const id of [...paused.keys()]) api.resume(id);
+    return running.size;
   },
 
   cancel(taskId: string): boolean {

@@ -1,0 +1,305 @@
+// Extraction state: the queue of dropped videos, the options (research defaults from config section `extract`),
+// live progress of the running job (counts per frame, boxes, frames/s, time left, a preview frame), and the
+// outputs: crops into the data library as a new source, the research CSVs. Finished jobs are kept in IndexedDB
+// (counts, boxes, summary) so they survive a reload; their crops live on in the data library's saved source.
+import { proxy } from 'comlink';
+import { create } from 'zustand';
+import { defaultConfig, type ExtractConfig } from '../core/config/config';
+import { boxesCsv, spatterAtFrameCsv, type FrameBox } from '../core/extract/csv';
+import { LayerCounter } from '../core/extract/layers';
+import { extractOptionsFrom } from '../core/extract/options';
+import { inferLabel } from '../core/data/labels';
+import type { ExtractBatch, ExtractOptions, ExtractSummary, InspectResult } from '../workers/extract/api';
+import { extractWorker } from '../workers/extract/client';
+import type { VideoInfo } from '../workers/video/demux';
+import type { PixelPath } from '../workers/video/frame-pixels';
+import { useDataStore } from './data-store';
+import { notifyError, useNotices } from './notices-store';
+import { useSettings } from './settings-store';
+
+export type JobStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+export interface ExtractJob {
+  id: string;
+  fileName: string;
+  /** The dropped file; null for jobs restored after a reload. */
+  file: File | null;
+  label: number;
+  status: JobStatus;
+  error?: string;
+  info?: VideoInfo;
+  firstFrame: number;
+  /** Spatter count per processed frame (pair), from `firstFrame`. */
+  counts: number[];
+  boxes: FrameBox[];
+  crops: Uint8Array[];
+  layers: number;
+  framesPerSecond: number;
+  done: number;
+  total: number;
+  etaS: number | null;
+  preview?: { frame: number; bitmap: ImageBitmap; boxes: FrameBox[] };
+  summary?: ExtractSummary;
+  sourceId?: string;
+}
+
+interface ExtractState {
+  jobs: ExtractJob[];
+  options: ExtractConfig;
+  pixelPath: PixelPath;
+  selectedId: string | null;
+  inspect: { jobId: string; result: InspectResult } | null;
+  inspecting: boolean;
+  addFiles(files: File[]): void;
+  setOption<K extends keyof ExtractConfig>(key: K, value: ExtractConfig[K]): void;
+  resetOptions(): void;
+  setPixelPath(p: PixelPath): void;
+  select(id: string): void;
+  setLabel(id: string, label: number): void;
+  pause(id: string): void;
+  resume(id: string): void;
+  cancel(id: string): void;
+  remove(id: string): void;
+  inspectFrame(id: string, frame: number): Promise<void>;
+  perFrameCsv(id: string): string;
+  boxesCsv(id: string): string;
+  restore(): Promise<void>;
+}
+
+let seq = 0;
+const controllers = new Map<string, { abort: AbortController; taskId: string | null }>();
+
+function workerOptions(s: { options: ExtractConfig; pixelPath: PixelPath }): ExtractOptions {
+  return { ...extractOptionsFrom(s.options), pixelPath: s.pixelPath, previewEveryMs: 250 };
+}
+
+// ---- persistence (IndexedDB): finished jobs without their file or crops ----
+const DB = 'spatter-studio-extract';
+const STORE = 'jobs';
+function db(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(DB, 1);
+    r.onupgradeneeded = () => r.result.createObjectStore(STORE, { keyPath: 'id' });
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB unavailable'));
+  });
+}
+async function idb(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest | void): Promise<unknown> {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const tx = d.transaction(STORE, mode);
+    const req = fn(tx.objectStore(STORE));
+    tx.oncomplete = () => resolve(req ? req.result : undefined);
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+  });
+}
+function saveJob(j: ExtractJob): void {
+  const { file: _f, crops: _c, preview: _p, ...rest } = j;
+  void idb('readwrite', (s) => s.put({ ...rest, file: null, crops: [] })).catch(() => {
+    /* storage blocked: the job stays for this session only */
+  });
+}
+
+export const useExtractStore = create<ExtractState>((set, get) => {
+  const patch = (id: string, p: Partial<ExtractJob> | ((j: ExtractJob) => Partial<ExtractJob>)) =>
+    set((s) => ({
+      jobs: s.jobs.map((j) => (j.id === id ? { ...j, ...(typeof p === 'function' ? p(j) : p) } : j)),
+    }));
+
+  async function runJob(job: ExtractJob): Promise<void> {
+    const abort = new AbortController();
+    controllers.set(job.id, { abort, taskId: null });
+    const opts = workerOptions(get());
+    const layerCounter = new LayerCounter(get().options.layer_gap);
+    const t0 = performance.now();
+    patch(job.id, { status: 'running', firstFrame: opts.startFrame });
+    try {
+      const info = await extractWorker.api.probe(job.file!, job.fileName);
+      patch(job.id, { info });
+      const onBatch = proxy((b: ExtractBatch) => {
+        patch(job.id, (j) => {
+          const counts = j.counts.concat(b.counts);
+          for (let i = 0; i < b.counts.length; i++)
+            layerCounter.push(b.firstFrame - opts.startFrame + i, b.counts[i]!);
+          if (j.preview && b.preview) j.preview.bitmap.close();
+          return {
+            counts,
+            boxes: b.boxes.length ? j.boxes.concat(b.boxes) : j.boxes,
+            crops: b.crops.length ? j.crops.concat(b.crops.map((c) => c.jpeg)) : j.crops,
+            layers: layerCounter.layers,
+            preview: b.preview
+              ? { ...b.preview, boxes: b.preview.boxes.map((x) => ({ frame: b.preview!.frame, ...x })) }
+              : j.preview,
+          };
+        });
+      });
+      const summary = await extractWorker.run('extract', [job.file!, job.fileName, opts, onBatch], {
+        signal: abort.signal,
+        onProgress: (p) => {
+          const s = (performance.now() - t0) / 1000;
+          const fps = p.done / Math.max(s, 1e-3);
+          patch(job.id, {
+            done: p.done,
+            total: p.total ?? 0,
+            framesPerSecond: fps,
+            etaS: p.total && fps > 0 ? (p.total - p.done) / fps : null,
+          });
+        },
+      });
+      patch(job.id, { status: 'done', summary, framesPerSecond: summary.framesPerSecond, etaS: 0 });
+      const done = get().jobs.find((j) => j.id === job.id)!;
+      if (done.crops.length > 0) {
+        try {
+          const src = await useDataStore.getState().addMemorySource({
+            name: done.fileName.replace(/\.[^.]+$/, ''),
+            label: done.label,
+            crops: done.crops,
+            origin: done.fileName,
+          });
+          patch(job.id, { sourceId: src.id });
+        } catch (e) {
+          notifyError(
+            `The ${done.crops.length} crops of ${done.fileName} could not be added to the data library`,
+            e instanceof Error ? e.message : String(e),
+          );
+        }
+      }
+      saveJob(get().jobs.find((j) => j.id === job.id)!);
+      useNotices.getState().notify({
+        kind: 'info',
+        title: `${job.fileName}: ${summary.crops} spatters in ${summary.pairs} frames (${summary.framesPerSecond.toFixed(0)} frames/s)`,
+      });
+    } catch (e) {
+      const cancelled = abort.signal.aborted || (e instanceof Error && e.name === 'AbortError');
+      const message = e instanceof Error ? e.message : String(e);
+      patch(job.id, { status: cancelled ? 'cancelled' : 'failed', error: cancelled ? undefined : message });
+      if (!cancelled) notifyError(message, 'The other videos in the queue go on; nothing else was changed.');
+    } finally {
+      controllers.delete(job.id);
+    }
+  }
+
+  let pumping = false;
+  async function pump(): Promise<void> {
+    if (pumping) return;
+    pumping = true;
+    try {
+      for (;;) {
+        const next = get().jobs.find((j) => j.status === 'queued');
+        if (!next) break;
+        await runJob(next);
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  return {
+    jobs: [],
+    options: useSettings.getState().config.extract,
+    pixelPath: 'i420-swscale',
+    selectedId: null,
+    inspect: null,
+    inspecting: false,
+    addFiles(files) {
+      const jobs = files.map<ExtractJob>((file) => ({
+        id: `x${Date.now().toString(36)}-${++seq}`,
+        fileName: file.name,
+        file,
+        label: inferLabel(file.name.replace(/\.[^.]+$/, '')) ?? 0,
+        status: 'queued',
+        firstFrame: 0,
+        counts: [],
+        boxes: [],
+        crops: [],
+        layers: 0,
+        framesPerSecond: 0,
+        done: 0,
+        total: 0,
+        etaS: null,
+      }));
+      set((s) => ({ jobs: [...s.jobs, ...jobs], selectedId: s.selectedId ?? jobs[0]?.id ?? null }));
+      void pump();
+    },
+    setOption(key, value) {
+      set((s) => ({ options: { ...s.options, [key]: value } }));
+    },
+    resetOptions() {
+      set({ options: defaultConfig().extract });
+    },
+    setPixelPath(p) {
+      set({ pixelPath: p });
+    },
+    select(id) {
+      set({ selectedId: id, inspect: null });
+    },
+    setLabel(id, label) {
+      patch(id, { label });
+    },
+    pause(id) {
+      // The bridge's task id is not exposed, so pause/resume address every running task of this worker.
+      void extractWorker.api.pauseAll().then(() => patch(id, { status: 'paused' }));
+    },
+    resume(id) {
+      void extractWorker.api.resumeAll().then(() => patch(id, { status: 'running' }));
+    },
+    cancel(id) {
+      const c = controllers.get(id);
+      if (c) {
+        void extractWorker.api.resumeAll();
+        c.abort.abort();
+      } else patch(id, { status: 'cancelled' });
+    },
+    remove(id) {
+      get().cancel(id);
+      set((s) => ({ jobs: s.jobs.filter((j) => j.id !== id) }));
+      void idb('readwrite', (s) => s.delete(id)).catch(() => {});
+    },
+    async inspectFrame(id, frame) {
+      const job = get().jobs.find((j) => j.id === id);
+      if (!job?.file) {
+        notifyError(
+          `${job?.fileName ?? 'This video'} is not loaded`,
+          'Drop the video again to step through its frames.',
+        );
+        return;
+      }
+      set({ inspecting: true });
+      try {
+        const result = await extractWorker.api.inspectFrame(
+          job.file,
+          job.fileName,
+          frame,
+          workerOptions(get()),
+        );
+        set({ inspect: { jobId: id, result } });
+      } catch (e) {
+        notifyError(
+          `${job.fileName}: frame ${frame} could not be inspected`,
+          e instanceof Error ? e.message : String(e),
+        );
+      } finally {
+        set({ inspecting: false });
+      }
+    },
+    perFrameCsv(id) {
+      const j = get().jobs.find((x) => x.id === id);
+      return j ? spatterAtFrameCsv(j.counts, j.firstFrame) : '';
+    },
+    boxesCsv(id) {
+      const j = get().jobs.find((x) => x.id === id);
+      return j ? boxesCsv(j.boxes) : '';
+    },
+    async restore() {
+      try {
+        const saved = ((await idb('readonly', (s) => s.getAll())) as ExtractJob[]) ?? [];
+        const known = new Set(get().jobs.map((j) => j.id));
+        const back = saved.filter((j) => !known.has(j.id));
+        if (back.length)
+          set((s) => ({ jobs: [...back, ...s.jobs], selectedId: s.selectedId ?? back[0]!.id }));
+      } catch {
+        /* no IndexedDB: nothing to restore */
+      }
+    },
+  };
+});
