@@ -2,7 +2,7 @@
 // worker's exported API type, long calls take an AbortSignal and a progress callback, large buffers are
 // transferred, and a crashed worker becomes a specific WorkerCrashError and is restarted for the next call.
 import * as Comlink from 'comlink';
-import type { Progress, ProgressFn, TaskOptions } from './task';
+import { PROGRESS_END, type Progress, type ProgressFn, type TaskOptions } from './task';
 
 export { transfer } from 'comlink';
 
@@ -84,10 +84,17 @@ export class WorkerBridge<Api extends CancellableApi> {
     const taskOpts: TaskOptions = { taskId };
     const transferList: Transferable[] = [];
     let channel: MessageChannel | null = null;
+    // Resolves when the worker has sent its last progress report, so none arrives after the result.
+    let progressDone: Promise<void> = Promise.resolve();
     if (opts.onProgress) {
       const onProgress = opts.onProgress;
-      channel = new MessageChannel();
-      channel.port1.onmessage = (e: MessageEvent) => onProgress(e.data as Progress);
+      const port = (channel = new MessageChannel()).port1;
+      progressDone = new Promise((done) => {
+        port.onmessage = (e: MessageEvent) => {
+          if (e.data === PROGRESS_END) done();
+          else onProgress(e.data as Progress);
+        };
+      });
       taskOpts.progressPort = channel.port2;
       transferList.push(channel.port2);
     }
@@ -113,7 +120,8 @@ export class WorkerBridge<Api extends CancellableApi> {
       this.pending.add(fail);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       fn(...(args as unknown[]), Comlink.transfer(taskOpts, transferList)).then(
-        (v) => {
+        async (v) => {
+          await Promise.race([progressDone, new Promise((r) => setTimeout(r, 1000))]);
           cleanup();
           resolve(v as TaskResult<Api, K>);
         },

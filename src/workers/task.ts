@@ -13,6 +13,9 @@ export interface Progress {
 
 export type ProgressFn = (p: Progress) => void;
 
+/** Last message on a progress port. */
+export const PROGRESS_END = '__progress_end__';
+
 /** Options every long worker call accepts as its last argument. */
 export interface TaskOptions {
   taskId?: string;
@@ -74,6 +77,8 @@ export class TaskRegistry {
       },
       end: () => {
         this.running.delete(id);
+        // The result travels on another channel: this marker tells the page that every progress report is in.
+        progressPort?.postMessage(PROGRESS_END);
         progressPort?.close();
       },
     };
