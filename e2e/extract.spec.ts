@@ -1,0 +1,87 @@
+// Extract: drop each fixture video, let the studio extract it, and compare its detections (the downloaded research
+// CSVs) with the native OpenCV reference: counts equal on >= 98% of frames, >= 95% of reference boxes matched
+// (IoU >= 0.7). A corrupt video shows its message and the queue goes on.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { parseBoxesCsv, parseSpatterAtFrameCsv } from '../src/core/extract/csv';
+import { fidelityReport } from '../src/core/extract/fidelity';
+import { expect, test } from './studio';
+
+const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
+const fixture = (name: string) => path.join(fixtures, name);
+
+async function downloadText(page: Page, button: string, video: string): Promise<string> {
+  const row = page.getByRole('listitem', { name: `Video ${video}` });
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    row.getByRole('button', { name: button }).click(),
+  ]);
+  return readFileSync((await dl.path())!, 'utf8');
+}
+
+const cases = [
+  { video: 'spatter_high_flow.mp4', ref: 'high_mp4' },
+  { video: 'spatter_low_flow.mp4', ref: 'low_mp4' },
+  { video: 'spatter_high_flow.webm', ref: 'high_webm' },
+  { video: 'spatter_low_flow.webm', ref: 'low_webm' },
+];
+
+for (const c of cases) {
+  test(`extracts ${c.video} like the native OpenCV reference`, async ({ studio, page }) => {
+    await studio.open('Extract');
+    await test.step('drop the video', async () => {
+      await page.getByLabel(/Videos to extract/).setInputFiles(fixture(c.video));
+    });
+    const status = page.getByLabel(`Status of ${c.video}`);
+    await expect(status).toHaveText('done', { timeout: 150_000 });
+    const counts = parseSpatterAtFrameCsv(await downloadText(page, 'Download per-frame CSV', c.video));
+    const boxes = parseBoxesCsv(await downloadText(page, 'Download boxes CSV', c.video));
+    const ref = {
+      counts: parseSpatterAtFrameCsv(readFileSync(fixture(`ref_${c.ref}_spatter_at_frame.csv`), 'utf8')),
+      boxes: parseBoxesCsv(readFileSync(fixture(`ref_${c.ref}_boxes.csv`), 'utf8')),
+    };
+    const r = fidelityReport(ref, { counts, boxes });
+    test.info().annotations.push({
+      type: 'fidelity',
+      description: `${c.video}: counts equal on ${(100 * r.countAgreement).toFixed(1)}%, box recall ${(100 * r.boxRecall).toFixed(1)}%`,
+    });
+    expect(counts.length).toBe(ref.counts.length);
+    expect(r.countAgreement).toBeGreaterThanOrEqual(0.98);
+    expect(r.boxRecall).toBeGreaterThanOrEqual(0.95);
+    await expect(page.getByLabel('Spatters found')).toHaveText(String(boxes.length));
+  });
+}
+
+test('a corrupt video shows its message and the next video is still extracted', async ({ studio, page }) => {
+  await studio.open('Extract');
+  const input = page.getByLabel(/Videos to extract/);
+  await input.setInputFiles([
+    { name: 'broken.mp4', mimeType: 'video/mp4', buffer: Buffer.from('this is not a video '.repeat(200)) },
+    {
+      name: 'spatter_low_flow.mp4',
+      mimeType: 'video/mp4',
+      buffer: readFileSync(fixture('spatter_low_flow.mp4')),
+    },
+  ]);
+  await expect(page.getByLabel('Status of broken.mp4')).toHaveText('failed');
+  await expect(page.getByRole('listitem', { name: 'Video broken.mp4' }).getByRole('alert')).toContainText(
+    'broken.mp4 is not a video the studio can read',
+  );
+  await expect(studio.messages).toContainText('broken.mp4');
+  await expect(page.getByLabel('Status of spatter_low_flow.mp4')).toHaveText('done', { timeout: 150_000 });
+});
+
+test('steps through a frame and names rejected contours', async ({ studio, page }) => {
+  await studio.open('Extract');
+  await page.getByLabel(/Videos to extract/).setInputFiles(fixture('spatter_high_flow.mp4'));
+  await page.getByRole('spinbutton', { name: 'Frame', exact: true }).fill('280');
+  await page.getByRole('button', { name: 'Show frame' }).click();
+  const table = page.getByRole('table', { name: 'Contours of frame 280' });
+  await expect(table).toContainText('blue (recoater light)');
+  await page.getByRole('spinbutton', { name: 'Frame', exact: true }).fill('124');
+  await page.getByRole('button', { name: 'Show frame' }).click();
+  const t124 = page.getByRole('table', { name: 'Contours of frame 124' });
+  await expect(t124).toContainText('spatter');
+  await expect(t124).toContainText('too small');
+});
