@@ -30,7 +30,9 @@ import { getModel } from '../workers/train/models/registry';
 import type { RunModelSpec } from '../workers/eval/api';
 import type { ModelInfo } from '../workers/eval/tfjs-model';
 import type { Progress } from '../workers/task';
+import { extractVideoCrops } from './classify-video';
 import { useDataStore } from './data-store';
+import { useExtractStore } from './extract-store';
 import { notifyError, useNotices } from './notices-store';
 import { useRuns, type RunRecord } from './runs-store';
 import { useSettings } from './settings-store';
@@ -99,6 +101,11 @@ export interface EvalState {
   downloadPredictionsCsv(): void;
   /** Classify every crop extracted from a video with the active model (the monitoring view). */
   classifyVideoCrops(input: VideoCropsInput): Promise<VideoClassification | null>;
+  /**
+   * Classify a build video: extract every crop with the Extract area's options (the extraction worker), date
+   * each by frame and layer, then classify them (classifyVideoCrops). `cancel()` stops either phase.
+   */
+  classifyVideo(file: File): Promise<VideoClassification | null>;
   /**
    * Classify a build from the research tool's output for one video: its HDF5 of crops and its
    * `_spatter_at_frame.csv` (crops per frame, in the order they were stored), which dates every crop.
@@ -633,6 +640,44 @@ export const useEval = create<EvalState>((set, get) => {
       } finally {
         set({ busy: null });
       }
+    },
+
+    classifyVideo: async (file) => {
+      const s = get();
+      if (!s.models.some((m) => m.key === s.activeKey)) {
+        notifyError(`Choose a model before classifying ${file.name}`, 'Load a run or import a TF.js model.');
+        return null;
+      }
+      abort?.abort();
+      abort = new AbortController();
+      const signal = abort.signal;
+      const what = `Extracting the crops of ${file.name}`;
+      set({ busy: { what } });
+      let input: VideoCropsInput;
+      try {
+        const { options, pixelPath } = useExtractStore.getState();
+        input = await extractVideoCrops(file, options, pixelPath, {
+          signal,
+          onProgress: (p) => set({ busy: { what, progress: p } }),
+        });
+      } catch (e) {
+        set({ busy: null });
+        if ((e as Error).name !== 'AbortError' && !signal.aborted)
+          notifyError(`Extracting the crops of ${file.name} failed`, message(e));
+        return null;
+      }
+      if (signal.aborted) {
+        set({ busy: null });
+        return null;
+      }
+      if (input.crops.length === 0) {
+        useNotices.getState().notify({
+          kind: 'warning',
+          title: `${file.name}: no spatter was found, so there is nothing to classify`,
+          detail: 'Check the extraction options in the Extract area (threshold, areas, bounds).',
+        });
+      }
+      return get().classifyVideoCrops(input);
     },
 
     downloadVideoCsv: (kind) => {
