@@ -12,8 +12,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Load demo data' }).click();
-  await page.getByTestId('gallery-count').waitFor();
-  await page.waitForTimeout(1500);
+  await page.getByText('2,000 crops shown').waitFor();
+  const gallery = page.getByRole('region', { name: 'Crop thumbnails' });
+  await gallery.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -220));
+  await page.waitForTimeout(2000);
   if (area !== 'data') {
     await page.goto(`${server.url}#/${area}`);
     await page.waitForTimeout(1500);
