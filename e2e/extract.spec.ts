@@ -1,7 +1,9 @@
 // Extract: drop each fixture video, let the studio extract it, and compare its detections (the downloaded research
 // CSVs) with the native OpenCV reference: counts equal on >= 98% of frames, >= 95% of reference boxes matched
 // (IoU >= 0.7). A corrupt video shows its message and the queue goes on.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { parseBoxesCsv, parseSpatterAtFrameCsv } from '../src/core/extract/csv';
@@ -20,9 +22,19 @@ async function downloadText(page: Page, button: string, video: string): Promise<
   return readFileSync((await dl.path())!, 'utf8');
 }
 
+function pythonReady(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import h5py, cv2'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// One case (the shortest) also checks the HDF5 download and the Data area gallery, reusing its extraction.
 const cases = [
   { video: 'spatter_high_flow.mp4', ref: 'high_mp4' },
-  { video: 'spatter_low_flow.mp4', ref: 'low_mp4' },
+  { video: 'spatter_low_flow.mp4', ref: 'low_mp4', h5: true },
   { video: 'spatter_high_flow.webm', ref: 'high_webm' },
   { video: 'spatter_low_flow.webm', ref: 'low_webm' },
 ];
@@ -50,6 +62,38 @@ for (const c of cases) {
     expect(r.countAgreement).toBeGreaterThanOrEqual(0.98);
     expect(r.boxRecall).toBeGreaterThanOrEqual(0.95);
     await expect(page.getByLabel('Spatters found')).toHaveText(String(boxes.length));
+    if (!('h5' in c)) return;
+    const base = c.video.replace(/\.[^.]+$/, '');
+    await test.step('the HDF5 download is research layout: h5py reads it, every crop decodes', async () => {
+      const row = page.getByRole('listitem', { name: `Video ${c.video}` });
+      const [dl] = await Promise.all([
+        page.waitForEvent('download'),
+        row.getByRole('button', { name: 'Download HDF5' }).click(),
+      ]);
+      expect(dl.suggestedFilename()).toBe(`${base}.h5`);
+      const out = path.join(mkdtempSync(path.join(tmpdir(), 'spatter-e2e-')), `${base}.h5`);
+      await dl.saveAs(out);
+      test.skip(
+        !existsSync('/usr/bin/python3') || !pythonReady(),
+        'python3-h5py / python3-opencv are not installed',
+      );
+      const report = JSON.parse(
+        execFileSync(
+          '/usr/bin/python3',
+          [path.join(fixtures, '..', '..', 'scripts', 'h5py', 'verify_export.py'), out],
+          { encoding: 'utf8' },
+        ),
+      ) as Record<string, { count: number; decoded: number; strpad: string }>;
+      expect(
+        Object.fromEntries(Object.entries(report).map(([k, v]) => [k, [v.count, v.decoded, v.strpad]])),
+      ).toEqual({ [`${base}_0`]: [ref.boxes.length, ref.boxes.length, 'nullpad'] });
+    });
+    await test.step('the crops appear in the Data area gallery', async () => {
+      await studio.goTo('Data');
+      const source = page.getByRole('article', { name: `Source ${base}` });
+      await expect(source.getByTestId('source-count')).toHaveText(String(ref.boxes.length));
+      await expect(page.getByTestId('gallery-count')).toHaveText(`${ref.boxes.length} crops shown`);
+    });
   });
 }
 
