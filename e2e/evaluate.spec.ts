@@ -381,3 +381,86 @@ test('classify a build: the fixture video’s crops and per-frame log give a tim
     await expect(page.getByTestId('video-crops')).toHaveText('237');
   });
 });
+
+test('classify a video: the fixture video is extracted and every crop classified into a timeline, a verdict and CSVs', async ({
+  studio,
+  page,
+}) => {
+  await tf.setBackend('cpu');
+  const weights = initialWeights(getModel('lenet5').params(INPUT), 11);
+  const files = await saveLayersModel(buildLayersModel('lenet5', INPUT, weights), {
+    format: METADATA_FORMAT,
+    version: 1,
+    model: 'lenet5',
+    classNames: ['low', 'high'],
+    input: { ...INPUT, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
+    output: { kind: 'logit', units: 1, meaning: 'P(high) = sigmoid(output)' },
+    preprocessing: {},
+    training: {},
+    exportedAt: new Date().toISOString(),
+  });
+  // The extractor matches the native OpenCV reference on this video: one crop per reference box.
+  const refBoxes = (await readFile('e2e/fixtures/ref_high_mp4_boxes.csv', 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
+  const refFrames = [...new Set(refBoxes.map((b) => b[0]!))];
+  const perFrameCount = refFrames.map((f) => [f, refBoxes.filter((b) => b[0] === f).length]);
+
+  await studio.open('Evaluate');
+  await expect(page.getByLabel('Classify a video')).toBeDisabled();
+  await page
+    .getByLabel('Import TF.js model files')
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
+  await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+
+  await test.step('drop the high-flow video: extraction, then classification, with progress', async () => {
+    await page.getByLabel('Classify a video').setInputFiles('e2e/fixtures/spatter_high_flow.mp4');
+    await expect(page.getByTestId('video-crops')).toHaveText(String(refBoxes.length), { timeout: 120_000 });
+    await expect(page.getByRole('group', { name: 'Video classification progress' })).toBeHidden();
+    await expect(
+      page.getByRole('heading', { name: /Video spatter_high_flow\.mp4, classified by/ }),
+    ).toBeVisible();
+    await expect(page.getByTestId('video-verdict')).toContainText(`${refBoxes.length} crops`);
+    await expect(page.getByTestId('video-frames-chart')).toHaveAttribute(
+      'data-points',
+      String(refFrames.length),
+    );
+  });
+
+  await test.step('the crops CSV has one row per crop (the reference box count), dated by frame', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download crops CSV' }).click();
+    const d = await download;
+    expect(d.suggestedFilename()).toBe('spatter_high_flow.mp4-crops.csv');
+    const lines = (await readFile(await d.path(), 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('crop,frame,layer,p_high,predicted');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows).toHaveLength(refBoxes.length);
+    expect(rows.map((r) => Number(r[1]))).toEqual(refBoxes.map((b) => b[0]));
+    for (const r of rows) {
+      expect(Number(r[3])).toBeGreaterThanOrEqual(0);
+      expect(Number(r[3])).toBeLessThanOrEqual(1);
+      expect(r[4]).toBe(Number(r[3]) >= 0.5 ? 'high' : 'low');
+    }
+  });
+
+  await test.step('per frame: a row for each frame with crops; per layer: the summary of every crop', async () => {
+    let download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download per-frame CSV' }).click();
+    const frames = (await readFile(await (await download).path(), 'utf8')).trim().split('\n').slice(1);
+    expect(frames.map((l) => l.split(',').map(Number)).map((r) => [r[0], r[3]])).toEqual(perFrameCount);
+
+    download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download per-layer CSV' }).click();
+    const layers = (await readFile(await (await download).path(), 'utf8')).trim().split('\n');
+    expect(layers[0]).toBe('layer,first_frame,last_frame,crops,mean_p_high,share_high');
+    const rows = layers.slice(1).map((l) => l.split(',').map(Number));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.reduce((s, r) => s + r[3]!, 0)).toBe(refBoxes.length);
+    await expect(page.getByRole('table', { name: 'Build summary' }).getByRole('row').nth(1)).toHaveText(
+      new RegExp(`^Layers\\s*${rows.length}$`),
+    );
+  });
+});

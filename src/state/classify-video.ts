@@ -5,7 +5,7 @@ import { proxy } from 'comlink';
 import type { ExtractConfig } from '../core/config/config';
 import { LayerCounter } from '../core/extract/layers';
 import { extractOptionsFrom } from '../core/extract/options';
-import type { ExtractBatch, ExtractOptions } from '../workers/extract/api';
+import type { ExtractBatch, ExtractedCrop, ExtractOptions } from '../workers/extract/api';
 import { extractWorker } from '../workers/extract/client';
 import type { PixelPath } from '../workers/video/frame-pixels';
 import type { Progress } from '../workers/task';
@@ -27,7 +27,7 @@ export class VideoCropCollector {
   }
 
   /** Batches must come in order, as the extraction worker sends them. */
-  push(b: Pick<ExtractBatch, 'firstFrame' | 'counts' | 'crops'>): void {
+  push(b: { firstFrame: number; counts: number[]; crops: Pick<ExtractedCrop, 'frame' | 'jpeg'>[] }): void {
     // The layer of a frame is the count after pushing it, as in the Extract area and the per-frame log.
     const layerOf = new Map<number, number>();
     b.counts.forEach((n, i) => {
