@@ -1,4 +1,5 @@
-// First visit: the studio offers its built-in demo; one click and the crops of both classes are in the gallery.
+// First visit: the studio offers its built-in demo; one click and the crops of both classes are in the gallery,
+// the build videos wait in the Extract queue and the demo LeNet5 is ready to evaluate.
 import { expect, test } from './studio';
 
 test('a first visit offers the demo, and one click opens its crops', async ({ studio, page }) => {
@@ -15,6 +16,31 @@ test('a first visit offers the demo, and one click opens its crops', async ({ st
   ).toHaveText('1,000');
   await expect(page.getByTestId('gallery-count')).toHaveText('2,000 crops shown');
   await expect(offer).toBeHidden();
+
+  await test.step('the demo videos wait in the Extract queue, not started', async () => {
+    await studio.goTo('Extract');
+    for (const name of ['spatter_low_flow.mp4', 'spatter_high_flow.mp4'])
+      await expect(page.getByLabel(`Status of ${name}`)).toHaveText('queued');
+  });
+
+  await test.step('the demo LeNet5 is ready to evaluate and tells the gas flows of the demo videos apart', async () => {
+    await studio.goTo('Evaluate');
+    await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+    await expect(page.getByTestId('evaluate-model-info')).toContainText('high gas flow');
+    // The verdict names a class only when the 95% interval of the share excludes one half.
+    for (const flow of ['low', 'high']) {
+      await page.getByLabel('Classify a video').setInputFiles(`public/demo/spatter_${flow}_flow.mp4`);
+      await expect(page.getByRole('heading', { name: new RegExp(`Video spatter_${flow}_flow`) })).toBeVisible(
+        {
+          timeout: 120_000,
+        },
+      );
+      await expect(page.getByTestId('video-verdict')).toHaveText(
+        new RegExp(`^${flow} gas flow: \\d+% of \\d+ crops`),
+      );
+    }
+    await studio.goTo('Data');
+  });
 
   await test.step('the offer does not come back after a reload', async () => {
     await page.reload();

@@ -1,9 +1,15 @@
 // The built-in demo (public/demo): on a first visit the shell offers it; one click opens the crops in the
-// data library and hands the videos and the model to their areas.
+// data library, puts the build videos in the Extract area's queue and imports the demo LeNet5 for evaluation.
 import { DEMO_FILES, demoUrls } from '../core/synth/demo-manifest';
 import { useDataStore } from './data-store';
+import { useEval } from './eval-store';
+import { useExtractStore, type ExtractJob } from './extract-store';
+import { notifyError } from './notices-store';
 
 const OFFER_KEY = 'spatter-studio.demo-offer';
+
+/** The demo LeNet5 (TF.js layers + metadata.json, trained on the demo crops), relative to the page. */
+export const DEMO_MODEL_PATH = 'demo/lenet5/model.json';
 
 export function demoOfferPending(): boolean {
   try {
@@ -21,14 +27,75 @@ export function dismissDemoOffer(): void {
   }
 }
 
-/** Load the demo: the crop files into the data library. Resolves when they are open. */
+/** A URL relative to the page (the workers resolve relative URLs against their own script, not the page). */
+function pageUrl(path: string): string {
+  return new URL(path, document.baseURI).href;
+}
+
+async function fetchFile(path: string, type: string): Promise<File> {
+  const res = await fetch(pageUrl(path));
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return new File([await res.blob()], path.split('/').pop()!, { type });
+}
+
+/**
+ * Put the demo videos in the Extract area's queue without starting them: the extract store's addFiles starts
+ * its queue at once, so the jobs are added as queued and run when the queue next starts.
+ */
+export async function queueDemoVideos(): Promise<void> {
+  const videos = DEMO_FILES.filter((f) => f.kind === 'video');
+  const files = await Promise.all(
+    videos.map(async (v) => {
+      try {
+        return { v, file: await fetchFile(v.path, 'video/mp4') };
+      } catch (e) {
+        notifyError(
+          `The demo video ${v.path} could not be loaded`,
+          `${e instanceof Error ? e.message : String(e)}. Drop a video in the Extract area instead.`,
+        );
+        return null;
+      }
+    }),
+  );
+  const known = new Set(useExtractStore.getState().jobs.map((j) => j.fileName));
+  const jobs = files
+    .filter((f): f is NonNullable<typeof f> => f !== null && !known.has(f.file.name))
+    .map<ExtractJob>(({ v, file }, i) => ({
+      id: `demo-${Date.now().toString(36)}-${i}`,
+      fileName: file.name,
+      file,
+      label: v.label ?? 0,
+      status: 'queued',
+      firstFrame: 0,
+      counts: [],
+      boxes: [],
+      crops: [],
+      layers: 0,
+      framesPerSecond: 0,
+      done: 0,
+      total: 0,
+      etaS: null,
+    }));
+  if (jobs.length)
+    useExtractStore.setState((s) => ({
+      jobs: [...s.jobs, ...jobs],
+      selectedId: s.selectedId ?? jobs[0]!.id,
+    }));
+}
+
+/** Import the demo model into the Evaluate area (it becomes the model evaluated). */
+export async function importDemoModel(): Promise<void> {
+  await useEval.getState().importModelUrl(pageUrl(DEMO_MODEL_PATH));
+}
+
+/** Load the demo: crops into the data library, videos into the extract queue, the model into Evaluate. */
 export async function loadDemo(): Promise<void> {
   dismissDemoOffer();
-  await useDataStore.getState().openUrls(demoUrls('h5'));
+  await Promise.all([useDataStore.getState().openUrls(demoUrls('h5')), queueDemoVideos(), importDemoModel()]);
 }
 
 export function demoSummary(): string {
   const h5 = DEMO_FILES.filter((f) => f.kind === 'h5').length;
   const videos = DEMO_FILES.filter((f) => f.kind === 'video').length;
-  return `${h5} HDF5 crop files (both gas flows) and ${videos} build videos`;
+  return `${h5} HDF5 crop files (both gas flows), ${videos} build videos ready to extract and a trained LeNet5`;
 }
