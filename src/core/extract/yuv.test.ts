@@ -48,3 +48,44 @@ describe.each(['swscale-simd', 'swscale-c'] as const)('i420ToRgba %s', (m) => {
     expect(blue(2, 0)).toBeGreaterThan(blue(0, 0)!);
   });
 });
+
+describe('i420ToRgba swscale-simd fast path', () => {
+  // The packed loop (32-bit stores, taken when the output is 4-byte aligned) must give exactly what the byte-wise
+  // loop (taken for an unaligned output) gives: every Y/U/V combination, odd sizes, padded strides.
+  it.each([
+    [640, 360],
+    [33, 7],
+    [1, 1],
+  ])('equals the byte-wise loop on %ix%i', (w, h) => {
+    const cw = (w + 1) >> 1;
+    const ch = (h + 1) >> 1;
+    const ys = w + 3;
+    const cs = cw + 5;
+    const data = new Uint8Array(ys * h + 2 * cs * ch);
+    let s = 12345;
+    for (let i = 0; i < data.length; i++) data[i] = (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 24;
+    if (w * h > 1000) {
+      // All 256 values of each plane appear.
+      for (let i = 0; i < 256; i++) data[i] = data[ys * h + i] = data[ys * h + cs * ch + i] = i;
+    }
+    const p: I420Planes = {
+      width: w,
+      height: h,
+      data,
+      y: { offset: 0, stride: ys },
+      u: { offset: ys * h, stride: cs },
+      v: { offset: ys * h + cs * ch, stride: cs },
+    };
+    const fast = new Uint8Array(w * h * 4);
+    const slowBuf = new Uint8Array(w * h * 4 + 1);
+    const slow = slowBuf.subarray(1);
+    i420ToRgba(p, fast, 'swscale-simd');
+    i420ToRgba(p, slow, 'swscale-simd');
+    expect(fast.byteOffset % 4).toBe(0);
+    expect(slow.byteOffset % 4).toBe(1);
+    let diff = 0;
+    for (let i = 0; i < fast.length; i++) diff += fast[i] !== slow[i] ? 1 : 0;
+    expect(diff).toBe(0);
+    expect(fast[3]).toBe(255);
+  });
+});
