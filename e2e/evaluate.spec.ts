@@ -415,6 +415,16 @@ test('classify a video: the fixture video is extracted and every crop classified
     .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
   await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
 
+  await test.step('cancel while it runs: nothing is classified, no error', async () => {
+    await page.getByLabel('Classify a video').setInputFiles('e2e/fixtures/spatter_high_flow.mp4');
+    await expect(page.getByTestId('evaluate-video-progress')).toContainText('spatter_high_flow.mp4');
+    await page.getByRole('button', { name: 'Cancel video classification' }).click();
+    await expect(page.getByRole('group', { name: 'Video classification progress' })).toBeHidden();
+    await expect(page.getByTestId('video-crops')).toBeHidden();
+    await expect(page.getByLabel('Classify a video')).toBeEnabled();
+    await expect(studio.messages.getByText(/spatter_high_flow/)).toHaveCount(0);
+  });
+
   await test.step('drop the high-flow video: extraction, then classification, with progress', async () => {
     await page.getByLabel('Classify a video').setInputFiles('e2e/fixtures/spatter_high_flow.mp4');
     await expect(page.getByTestId('video-crops')).toHaveText(String(refBoxes.length), { timeout: 120_000 });
