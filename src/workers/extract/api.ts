@@ -82,12 +82,11 @@ function opencv(): Promise<{ cv: OpenCv }> {
 }
 
 async function encodeJpeg(
-  canvas: OffscreenCanvas,
   crop: { rgba: Uint8ClampedArray; width: number; height: number },
   quality: number,
 ): Promise<Uint8Array> {
-  canvas.width = crop.width;
-  canvas.height = crop.height;
+  // A canvas per crop, so several encodes can be in flight while the next frames are detected.
+  const canvas = new OffscreenCanvas(crop.width, crop.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('This browser cannot encode JPEG in a worker (no OffscreenCanvas 2D)');
   ctx.putImageData(new ImageData(crop.rgba as Uint8ClampedArray<ArrayBuffer>, crop.width, crop.height), 0, 0);
@@ -137,7 +136,6 @@ export const api = {
         const { info } = video;
         const pixels = new FramePixels(o.pixelPath);
         const det = new SpatterDetector(cv, info.width, info.height, o);
-        const canvas = new OffscreenCanvas(1, 1);
         const end = o.endFrame > 0 ? o.endFrame : Infinity;
         const pairLimit = o.limit > 0 ? o.limit : Infinity;
         const totalPairs = Math.min(pairLimit, Math.min(end, info.packetCount - 1) - o.startFrame);
@@ -148,11 +146,23 @@ export const api = {
         let usedPath: PixelPath = o.pixelPath;
         let lastFlush = performance.now();
         let lastPreview = 0;
+        // JPEG encodes run while later frames are detected (awaiting each one inline cost ~4 ms per crop);
+        // a batch goes out once its crops are all encoded, in order. Bounded by MAX_ENCODING.
+        let encoding: Promise<void>[] = [];
+        const MAX_ENCODING = 64;
         const t0 = performance.now();
         const flush = async (final: boolean) => {
           const now = performance.now();
-          if (!final && now - lastFlush < 250 && batch.counts.length < 2000) return;
+          if (!final && now - lastFlush < 250 && batch.counts.length < 2000) {
+            if (encoding.length >= MAX_ENCODING) {
+              await Promise.all(encoding);
+              encoding = [];
+            }
+            return;
+          }
           lastFlush = now;
+          await Promise.all(encoding);
+          encoding = [];
           const out = batch;
           batch = { firstFrame: out.firstFrame + out.counts.length, counts: [], boxes: [], crops: [] };
           await onBatch(out);
@@ -181,11 +191,13 @@ export const api = {
                 batch.boxes.push({ frame: pairFrame, ...s.box });
                 const c = det.crop(s.box);
                 if (c.width > 0 && c.height > 0) {
-                  batch.crops.push({
-                    frame: pairFrame,
-                    box: s.box,
-                    jpeg: await encodeJpeg(canvas, c, o.jpegQuality),
-                  });
+                  const crop: ExtractedCrop = { frame: pairFrame, box: s.box, jpeg: new Uint8Array(0) };
+                  batch.crops.push(crop);
+                  encoding.push(
+                    encodeJpeg(c, o.jpegQuality).then((jpeg) => {
+                      crop.jpeg = jpeg;
+                    }),
+                  );
                   crops++;
                 }
               }
@@ -209,6 +221,8 @@ export const api = {
           }
           await flush(true);
         } finally {
+          // On cancel or failure, encodes still in flight are let go (and their failures handled here).
+          void Promise.allSettled(encoding);
           det.delete();
           batch.preview?.bitmap.close();
           running.delete(id);
