@@ -42,6 +42,17 @@ test('a first visit offers the demo, and one click opens its crops', async ({ st
     await studio.goTo('Data');
   });
 
+  await test.step('the queued demo videos extract on request and their crops join the data library', async () => {
+    await studio.goTo('Extract');
+    await page.getByRole('button', { name: 'Extract queued videos' }).click();
+    for (const name of ['spatter_low_flow.mp4', 'spatter_high_flow.mp4'])
+      await expect(page.getByLabel(`Status of ${name}`)).toHaveText('done', { timeout: 120_000 });
+    await expect(page.getByRole('button', { name: 'Extract queued videos' })).toBeHidden();
+    await studio.goTo('Data');
+    const low = page.getByRole('article', { name: 'Source spatter_low_flow' });
+    await expect(low.getByTestId('source-count')).not.toHaveText('0');
+  });
+
   await test.step('the offer does not come back after a reload', async () => {
     await page.reload();
     await expect(page.getByRole('heading', { level: 2, name: 'Data', exact: true })).toBeVisible();

@@ -3,7 +3,7 @@
 import { DEMO_FILES, demoUrls } from '../core/synth/demo-manifest';
 import { useDataStore } from './data-store';
 import { useEval } from './eval-store';
-import { useExtractStore, type ExtractJob } from './extract-store';
+import { useExtractStore } from './extract-store';
 import { notifyError } from './notices-store';
 
 const OFFER_KEY = 'spatter-studio.demo-offer';
@@ -38,13 +38,10 @@ async function fetchFile(path: string, type: string): Promise<File> {
   return new File([await res.blob()], path.split('/').pop()!, { type });
 }
 
-/**
- * Put the demo videos in the Extract area's queue without starting them: the extract store's addFiles starts
- * its queue at once, so the jobs are added as queued and run when the queue next starts.
- */
+/** Put the demo videos in the Extract area's queue without starting them (the user starts them there). */
 export async function queueDemoVideos(): Promise<void> {
   const videos = DEMO_FILES.filter((f) => f.kind === 'video');
-  const files = await Promise.all(
+  const loaded = await Promise.all(
     videos.map(async (v) => {
       try {
         return { v, file: await fetchFile(v.path, 'video/mp4') };
@@ -58,29 +55,12 @@ export async function queueDemoVideos(): Promise<void> {
     }),
   );
   const known = new Set(useExtractStore.getState().jobs.map((j) => j.fileName));
-  const jobs = files
-    .filter((f): f is NonNullable<typeof f> => f !== null && !known.has(f.file.name))
-    .map<ExtractJob>(({ v, file }, i) => ({
-      id: `demo-${Date.now().toString(36)}-${i}`,
-      fileName: file.name,
-      file,
-      label: v.label ?? 0,
-      status: 'queued',
-      firstFrame: 0,
-      counts: [],
-      boxes: [],
-      crops: [],
-      layers: 0,
-      framesPerSecond: 0,
-      done: 0,
-      total: 0,
-      etaS: null,
-    }));
-  if (jobs.length)
-    useExtractStore.setState((s) => ({
-      jobs: [...s.jobs, ...jobs],
-      selectedId: s.selectedId ?? jobs[0]!.id,
-    }));
+  const fresh = loaded.filter((f): f is NonNullable<typeof f> => f !== null && !known.has(f.file.name));
+  if (fresh.length === 0) return;
+  useExtractStore.getState().addFiles(
+    fresh.map((f) => f.file),
+    { start: false, labels: fresh.map((f) => f.v.label) },
+  );
 }
 
 /** Import the demo model into the Evaluate area (it becomes the model evaluated). */

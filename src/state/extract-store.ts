@@ -50,7 +50,10 @@ interface ExtractState {
   selectedId: string | null;
   inspect: { jobId: string; result: InspectResult } | null;
   inspecting: boolean;
-  addFiles(files: File[]): void;
+  /** Queue videos; they start at once unless `start` is false (then `start()` runs the queue). */
+  addFiles(files: File[], opts?: { start?: boolean; labels?: (number | undefined)[] }): void;
+  /** Run the queued videos, one after another. */
+  start(): void;
   setOption<K extends keyof ExtractConfig>(key: K, value: ExtractConfig[K]): void;
   resetOptions(): void;
   setPixelPath(p: PixelPath): void;
@@ -201,12 +204,12 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     selectedId: null,
     inspect: null,
     inspecting: false,
-    addFiles(files) {
-      const jobs = files.map<ExtractJob>((file) => ({
+    addFiles(files, opts = {}) {
+      const jobs = files.map<ExtractJob>((file, i) => ({
         id: `x${Date.now().toString(36)}-${++seq}`,
         fileName: file.name,
         file,
-        label: inferLabel(file.name.replace(/\.[^.]+$/, '')) ?? 0,
+        label: opts.labels?.[i] ?? inferLabel(file.name.replace(/\.[^.]+$/, '')) ?? 0,
         status: 'queued',
         firstFrame: 0,
         counts: [],
@@ -219,6 +222,9 @@ export const useExtractStore = create<ExtractState>((set, get) => {
         etaS: null,
       }));
       set((s) => ({ jobs: [...s.jobs, ...jobs], selectedId: s.selectedId ?? jobs[0]?.id ?? null }));
+      if (opts.start !== false) void pump();
+    },
+    start() {
       void pump();
     },
     setOption(key, value) {

@@ -144,6 +144,12 @@ export function ExtractArea() {
         <p>or drop them here; they are processed one after another.</p>
       </div>
       <ExtractOptionsForm />
+      {jobs.some((j) => j.status === 'queued') &&
+      !jobs.some((j) => j.status === 'running' || j.status === 'paused') ? (
+        <button type="button" className="primary" onClick={() => useExtractStore.getState().start()}>
+          Extract queued videos
+        </button>
+      ) : null}
       <ul className="extract-jobs" aria-label="Extraction queue">
         {jobs.map((j) => (
           <JobRow key={j.id} job={j} selected={j.id === selectedId} />
