@@ -1,24 +1,15 @@
 // Data area end to end: open the h5py fixtures through the file input, see their crops, survive broken
 // inputs with specific messages, and export a research-layout file that h5py + OpenCV read back.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as jpeg from 'jpeg-js';
+import { pythonHas, verifyResearchH5 } from './python';
 import { expect, test } from './studio';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const fx = (name: string) => join(fixtures, name);
-
-function pythonReady(): boolean {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import h5py, cv2'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test.describe('Data area', () => {
   test('opens the h5py fixtures and shows 101 and 237 crops with thumbnails', async ({ studio, page }) => {
@@ -98,19 +89,8 @@ test.describe('Data area', () => {
     expect(download.suggestedFilename()).toBe('spatter_export.h5');
     const out = join(mkdtempSync(join(tmpdir(), 'spatter-e2e-')), 'spatter_export.h5');
     await download.saveAs(out);
-    test.skip(
-      !existsSync('/usr/bin/python3') || !pythonReady(),
-      'python3-h5py / python3-opencv are not installed',
-    );
-    const report = JSON.parse(
-      execFileSync(
-        '/usr/bin/python3',
-        [fileURLToPath(new URL('../scripts/h5py/verify_export.py', import.meta.url)), out],
-        {
-          encoding: 'utf8',
-        },
-      ),
-    ) as Record<string, { dtype: string; strpad: string; count: number; decoded: number }>;
+    test.skip(!pythonHas('h5py, cv2'), 'python3-h5py / python3-opencv are not installed');
+    const report = verifyResearchH5(out);
     // vlen_low_0.h5 has the same dataset name as left_low_0.h5, so it is written as vlen_low_0_0.
     expect(
       Object.fromEntries(Object.entries(report).map(([k, v]) => [k, [v.count, v.decoded, v.strpad]])),

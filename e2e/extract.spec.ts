@@ -1,13 +1,13 @@
 // Extract: drop each fixture video, let the studio extract it, and compare its detections (the downloaded research
 // CSVs) with the native OpenCV reference: counts equal on >= 98% of frames, >= 95% of reference boxes matched
 // (IoU >= 0.7). A corrupt video shows its message and the queue goes on.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { parseBoxesCsv, parseSpatterAtFrameCsv } from '../src/core/extract/csv';
 import { fidelityReport } from '../src/core/extract/fidelity';
+import { pythonHas, verifyResearchH5 } from './python';
 import { expect, test } from './studio';
 
 const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
@@ -20,15 +20,6 @@ async function downloadText(page: Page, button: string, video: string): Promise<
     row.getByRole('button', { name: button }).click(),
   ]);
   return readFileSync((await dl.path())!, 'utf8');
-}
-
-function pythonReady(): boolean {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import h5py, cv2'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // One case (the shortest) also checks the HDF5 download and the Data area gallery, reusing its extraction.
@@ -73,17 +64,8 @@ for (const c of cases) {
       expect(dl.suggestedFilename()).toBe(`${base}.h5`);
       const out = path.join(mkdtempSync(path.join(tmpdir(), 'spatter-e2e-')), `${base}.h5`);
       await dl.saveAs(out);
-      test.skip(
-        !existsSync('/usr/bin/python3') || !pythonReady(),
-        'python3-h5py / python3-opencv are not installed',
-      );
-      const report = JSON.parse(
-        execFileSync(
-          '/usr/bin/python3',
-          [path.join(fixtures, '..', '..', 'scripts', 'h5py', 'verify_export.py'), out],
-          { encoding: 'utf8' },
-        ),
-      ) as Record<string, { count: number; decoded: number; strpad: string }>;
+      test.skip(!pythonHas('h5py, cv2'), 'python3-h5py / python3-opencv are not installed');
+      const report = verifyResearchH5(out);
       expect(
         Object.fromEntries(Object.entries(report).map(([k, v]) => [k, [v.count, v.decoded, v.strpad]])),
       ).toEqual({ [`${base}_0`]: [ref.boxes.length, ref.boxes.length, 'nullpad'] });

@@ -1,20 +1,9 @@
 // Generate area: a synthetic video made in the browser (WebCodecs + mediabunny) that the research extraction
 // finds spatter in, and a crop set whose HDF5 files h5py reads.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { PYTHON, pythonHas } from './python';
 import { expect, test } from './studio';
-
-const PY = '/usr/bin/python3';
-function hasPython(mod: string): boolean {
-  if (!existsSync(PY)) return false;
-  try {
-    execFileSync(PY, ['-c', `import ${mod}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('a generated H.264 video has spatter and layers the research extraction finds', async ({
   studio,
@@ -48,9 +37,9 @@ test('a generated H.264 video has spatter and layers the research extraction fin
     expect(studioCrops).toBeGreaterThan(40);
     expect(studioCrops).toBeLessThan(250);
   });
-  test.skip(!hasPython('cv2'), 'python3-opencv is not installed: the native OpenCV cross-check is skipped');
+  test.skip(!pythonHas('cv2'), 'python3-opencv is not installed: the native OpenCV cross-check is skipped');
   const r = JSON.parse(
-    execFileSync(PY, [path.resolve('scripts/generate/check_video.py'), file]).toString(),
+    execFileSync(PYTHON, [path.resolve('scripts/generate/check_video.py'), file]).toString(),
   ) as {
     frames: number;
     crops: number;
@@ -94,10 +83,10 @@ test('a generated crop set is written as research HDF5 and can be cancelled', as
   });
 
   test.skip(
-    !hasPython('h5py, cv2, numpy'),
+    !pythonHas('h5py, cv2, numpy'),
     'python3-h5py / python3-opencv missing: the file was not checked',
   );
-  const out = execFileSync(PY, [
+  const out = execFileSync(PYTHON, [
     '-c',
     `import h5py, numpy as np, cv2, json, sys
 f = h5py.File(sys.argv[1], 'r'); d = f['synthetic_low_0']
