@@ -6,13 +6,11 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { cropBatch } from '../src/core/eval/preprocess';
-import { buildLayersModel, METADATA_FORMAT, saveLayersModel } from '../src/workers/eval/tfjs-model';
-import { getModel } from '../src/workers/train/models/registry';
-import { initialWeights } from '../src/workers/train/trainer';
+import { buildLayersModel } from '../src/workers/eval/tfjs-model';
+import { greyCropsAsPng, LENET_INPUT as INPUT, lenetModelFiles, seededLenetWeights } from './model-files';
 import { expect, test } from './studio';
 
 const SIDE = 40;
-const INPUT = { size: 32, channels: 3 };
 const PER_CLASS = 10;
 const N = 2 * PER_CLASS;
 
@@ -39,22 +37,11 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
   studio,
   page,
 }, testInfo) => {
-  await tf.setBackend('cpu');
-  const weights = initialWeights(getModel('lenet5').params(INPUT), 77);
+  const weights = await seededLenetWeights(77);
   // A larger last layer spreads the logits, so no crop sits on the decision threshold.
   weights['fc3.w'] = weights['fc3.w']!.map((v) => v * 40);
   const model = buildLayersModel('lenet5', INPUT, weights);
-  const files = await saveLayersModel(model, {
-    format: METADATA_FORMAT,
-    version: 1,
-    model: 'lenet5',
-    classNames: ['low', 'high'],
-    input: { ...INPUT, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
-    output: { kind: 'logit', units: 1, meaning: 'P(high) = sigmoid(output)' },
-    preprocessing: {},
-    training: { note: 'seeded weights made by the e2e test' },
-    exportedAt: new Date().toISOString(),
-  });
+  const files = await lenetModelFiles(weights, { note: 'seeded weights made by the e2e test' });
   const crops = makeCrops();
   const logits = tf.tidy(
     () =>
@@ -86,34 +73,14 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
 
   await test.step('import the TF.js model (model.json + weights.bin + metadata.json)', async () => {
     await studio.open('Evaluate');
-    await page
-      .getByLabel('Import TF.js model files')
-      .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
+    await page.getByLabel('Import TF.js model files').setInputFiles(files);
     await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
     await expect(page.getByTestId('evaluate-model-info')).toContainText('low, high');
   });
 
   await test.step('drop labelled crop images (PNG, lossless)', async () => {
     // The page encodes the grey crops as PNG so the studio decodes exactly these pixels.
-    const pngs = await page.evaluate(
-      async ({ data, side, n }) => {
-        const out: string[] = [];
-        for (let i = 0; i < n; i++) {
-          const c = new OffscreenCanvas(side, side);
-          const g = c.getContext('2d')!;
-          const img = g.createImageData(side, side);
-          for (let p = 0; p < side * side; p++) {
-            const v = data[i * side * side + p]!;
-            img.data.set([v, v, v, 255], p * 4);
-          }
-          g.putImageData(img, 0, 0);
-          const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-          out.push(btoa(String.fromCharCode(...bytes)));
-        }
-        return out;
-      },
-      { data: Array.from(crops), side: SIDE, n: N },
-    );
+    const pngs = await greyCropsAsPng(page, crops, SIDE, N);
     const asFiles = (from: number, to: number) =>
       pngs.slice(from, to).map((b64, k) => ({
         name: `crop_${String(from + k).padStart(2, '0')}.png`,
@@ -223,7 +190,7 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
       const name = route.request().url().slice(base.length);
       const f = files.find((x) => x.name === name);
       return f
-        ? route.fulfill({ status: 200, headers: cors, contentType: f.type, body: Buffer.from(f.bytes) })
+        ? route.fulfill({ status: 200, headers: cors, contentType: f.mimeType, body: f.buffer })
         : route.fulfill({ status: 404, headers: cors, contentType: 'text/plain', body: 'not found' });
     });
     await page.getByLabel('Model URL').fill(`${base}model.json`);
@@ -240,20 +207,8 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
 });
 
 test('evaluate on the test split of HDF5 fixtures opened in the Data area', async ({ studio, page }) => {
-  await tf.setBackend('cpu');
-  const weights = initialWeights(getModel('lenet5').params(INPUT), 3);
-  const model = buildLayersModel('lenet5', INPUT, weights);
-  const files = await saveLayersModel(model, {
-    format: METADATA_FORMAT,
-    version: 1,
-    model: 'lenet5',
-    classNames: ['low', 'high'],
-    input: { ...INPUT, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
-    output: { kind: 'logit', units: 1, meaning: 'P(high) = sigmoid(output)' },
-    preprocessing: {},
-    training: {},
-    exportedAt: new Date().toISOString(),
-  });
+  const weights = await seededLenetWeights(3);
+  const files = await lenetModelFiles(weights);
   await studio.open('Data');
   await page
     .getByLabel('Open HDF5 files')
@@ -262,9 +217,7 @@ test('evaluate on the test split of HDF5 fixtures opened in the Data area', asyn
     page.getByRole('article', { name: 'Source left_high_2.h5' }).getByTestId('source-count'),
   ).toHaveText('237');
   await studio.goTo('Evaluate');
-  await page
-    .getByLabel('Import TF.js model files')
-    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
+  await page.getByLabel('Import TF.js model files').setInputFiles(files);
   await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
   await page.getByRole('button', { name: 'Use the data library splits' }).click();
   // 338 crops, 60/20/20: the test split is labelled and chosen by default
@@ -305,23 +258,10 @@ test('classify a build: the fixture video’s crops and per-frame log give a tim
   studio,
   page,
 }) => {
-  await tf.setBackend('cpu');
-  const weights = initialWeights(getModel('lenet5').params(INPUT), 11);
-  const files = await saveLayersModel(buildLayersModel('lenet5', INPUT, weights), {
-    format: METADATA_FORMAT,
-    version: 1,
-    model: 'lenet5',
-    classNames: ['low', 'high'],
-    input: { ...INPUT, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
-    output: { kind: 'logit', units: 1, meaning: 'P(high) = sigmoid(output)' },
-    preprocessing: {},
-    training: {},
-    exportedAt: new Date().toISOString(),
-  });
+  const weights = await seededLenetWeights(11);
+  const files = await lenetModelFiles(weights);
   await studio.open('Evaluate');
-  await page
-    .getByLabel('Import TF.js model files')
-    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
+  await page.getByLabel('Import TF.js model files').setInputFiles(files);
   await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
 
   await test.step('a log from another extraction is refused by name', async () => {
@@ -386,19 +326,8 @@ test('classify a video: the fixture video is extracted and every crop classified
   studio,
   page,
 }) => {
-  await tf.setBackend('cpu');
-  const weights = initialWeights(getModel('lenet5').params(INPUT), 11);
-  const files = await saveLayersModel(buildLayersModel('lenet5', INPUT, weights), {
-    format: METADATA_FORMAT,
-    version: 1,
-    model: 'lenet5',
-    classNames: ['low', 'high'],
-    input: { ...INPUT, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
-    output: { kind: 'logit', units: 1, meaning: 'P(high) = sigmoid(output)' },
-    preprocessing: {},
-    training: {},
-    exportedAt: new Date().toISOString(),
-  });
+  const weights = await seededLenetWeights(11);
+  const files = await lenetModelFiles(weights);
   // The extractor matches the native OpenCV reference on this video: one crop per reference box.
   const refBoxes = (await readFile('e2e/fixtures/ref_high_mp4_boxes.csv', 'utf8'))
     .trim()
@@ -410,9 +339,7 @@ test('classify a video: the fixture video is extracted and every crop classified
 
   await studio.open('Evaluate');
   await expect(page.getByLabel('Classify a video')).toBeDisabled();
-  await page
-    .getByLabel('Import TF.js model files')
-    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.type, buffer: Buffer.from(f.bytes) })));
+  await page.getByLabel('Import TF.js model files').setInputFiles(files);
   await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
 
   await test.step('cancel while it runs: nothing is classified, no error', async () => {

@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-web';
 import { cropBatch } from '../src/core/eval/preprocess';
 import { decodeTensor, parseRunFile, RUN_FILE_VERSION } from '../src/core/eval/run-file';
 import { buildLayersModel } from '../src/workers/eval/tfjs-model';
+import { greyCropsAsPng } from './model-files';
 import { expect, test, type Studio } from './studio';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -173,25 +174,7 @@ test('runs: compare, rename/tag/filter, export/delete/import, evaluate the impor
     await expect(page.getByRole('heading', { level: 2, name: 'Evaluate', exact: true })).toBeVisible();
     await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
 
-    const pngs = await page.evaluate(
-      async ({ data, side, n }) => {
-        const out: string[] = [];
-        for (let i = 0; i < n; i++) {
-          const c = new OffscreenCanvas(side, side);
-          const g = c.getContext('2d')!;
-          const img = g.createImageData(side, side);
-          for (let p = 0; p < side * side; p++) {
-            const v = data[i * side * side + p]!;
-            img.data.set([v, v, v, 255], p * 4);
-          }
-          g.putImageData(img, 0, 0);
-          const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-          out.push(btoa(String.fromCharCode(...bytes)));
-        }
-        return out;
-      },
-      { data: Array.from(crops), side: SIDE, n: N },
-    );
+    const pngs = await greyCropsAsPng(page, crops, SIDE, N);
     const files = (from: number, to: number) =>
       pngs.slice(from, to).map((b64, k) => ({
         name: `crop_${from + k}.png`,
