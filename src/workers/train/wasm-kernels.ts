@@ -18,7 +18,12 @@ type Backend = tf.KernelBackend & {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 };
 type Attrs = tf.NamedAttrMap;
-type KernelFn = (args: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }) => tf.TensorInfo;
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: Backend;
+  attrs: Attrs;
+}
+type KernelFn = (args: KernelArgs) => tf.TensorInfo;
 
 const BACKEND = 'wasm';
 
@@ -68,15 +73,7 @@ function explicit(p: PadInfo): tf.backend_util.ExplicitPadding {
 }
 
 /** dW[kh,kw,ci,co] = sum_{n,oh,ow} x[n,oh+kh-pt,ow+kw-pl,ci] dy[n,oh,ow,co], as one conv2d. */
-function conv2dBackpropFilter({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: Backend;
-  attrs: Attrs;
-}): tf.TensorInfo {
+function conv2dBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const x = inputs.x!;
   const dy = inputs.dy!;
   const filterShape = attrs.filterShape as [number, number, number, number];
@@ -111,15 +108,7 @@ function conv2dBackpropFilter({
 let nativeBackpropInput: KernelFn | null = null;
 
 /** dx = conv2d(dy padded by K-1-pad, W flipped in space with in/out channels swapped). */
-function conv2dBackpropInput({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: Backend;
-  attrs: Attrs;
-}): tf.TensorInfo {
+function conv2dBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const dy = inputs.dy!;
   const filter = inputs.filter!;
   const inputShape = attrs.inputShape as [number, number, number, number];
@@ -154,15 +143,7 @@ function conv2dBackpropInput({
 let nativeBatchMatMul: KernelFn | null = null;
 
 /** a.b with the transposes done explicitly first (XNNPACK's plain path is the fast one). */
-function batchMatMul({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: Backend;
-  attrs: Attrs;
-}): tf.TensorInfo {
+function batchMatMul({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const native = nativeBatchMatMul!;
   if (!attrs.transposeA && !attrs.transposeB) return native({ inputs, backend, attrs });
   const transpose = kernel('Transpose');
@@ -182,15 +163,7 @@ function batchMatMul({
 }
 
 /** dx: each output gradient goes to the first maximum of its pooling window (NHWC). */
-function maxPoolGrad({
-  inputs,
-  backend,
-  attrs,
-}: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: Backend;
-  attrs: Attrs;
-}): tf.TensorInfo {
+function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const dyInfo = inputs.dy!;
   const xInfo = inputs.input!;
   const info = tf.backend_util.computePool2DInfo(
