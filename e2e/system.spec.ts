@@ -14,6 +14,8 @@ test('the shell shows every area and routes by hash', async ({ studio, page }) =
   }
   await test.step('the keyboard reaches and drives the navigation', async () => {
     await page.reload();
+    // Press Tab only once the shell is rendered, or the key lands on an empty document.
+    await expect(page.getByRole('heading', { level: 2, name: 'System', exact: true })).toBeVisible();
     await page.keyboard.press('Tab');
     await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
     await page.keyboard.press('Tab');
