@@ -1,12 +1,11 @@
 // Classify a build video from the Evaluate area: the extraction worker finds every spatter crop with the same
 // pipeline and options as the Extract area (nothing of it is duplicated here), and each crop is dated by its
 // frame and by its layer with the research's layer rule, ready for the eval store's classifyVideoCrops.
-import { proxy } from 'comlink';
 import type { ExtractConfig } from '../core/config/config';
 import { LayerCounter } from '../core/extract/layers';
 import { extractOptionsFrom } from '../core/extract/options';
 import type { ExtractBatch, ExtractedCrop, ExtractOptions } from '../workers/extract/api';
-import { extractWorker } from '../workers/extract/client';
+import { extractVideo } from '../workers/extract/parallel';
 import type { PixelPath } from '../workers/video/frame-pixels';
 import type { Progress } from '../workers/task';
 import type { VideoCropsInput } from './eval-store';
@@ -57,11 +56,11 @@ export async function extractVideoCrops(
 ): Promise<VideoCropsInput> {
   const o = videoExtractOptions(options, pixelPath);
   const collected = new VideoCropCollector(o.startFrame, options.layer_gap);
-  const onBatch = proxy((b: ExtractBatch) => {
+  const onBatch = (b: ExtractBatch) => {
     b.preview?.bitmap.close();
     collected.push(b);
-  });
-  const summary = await extractWorker.run('extract', [file, file.name, o, onBatch], {
+  };
+  const summary = await extractVideo(file, file.name, o, onBatch, {
     ...(run.signal ? { signal: run.signal } : {}),
     ...(run.onProgress ? { onProgress: run.onProgress } : {}),
   });

@@ -2,7 +2,6 @@
 // live progress of the running job (counts per frame, boxes, frames/s, time left, a preview frame), and the
 // outputs: crops into the data library as a new source, the research CSVs. Finished jobs are kept in IndexedDB
 // (counts, boxes, summary) so they survive a reload; their crops live on in the data library's saved source.
-import { proxy } from 'comlink';
 import { create } from 'zustand';
 import { defaultConfig, type ExtractConfig } from '../core/config/config';
 import { boxesCsv, spatterAtFrameCsv, type FrameBox } from '../core/extract/csv';
@@ -10,7 +9,8 @@ import { LayerCounter } from '../core/extract/layers';
 import { extractOptionsFrom } from '../core/extract/options';
 import { inferLabel } from '../core/data/labels';
 import type { ExtractBatch, ExtractOptions, ExtractSummary, InspectResult } from '../workers/extract/api';
-import { extractWorker } from '../workers/extract/client';
+import { extractWorker, startedExtractWorkers } from '../workers/extract/client';
+import { extractVideo } from '../workers/extract/parallel';
 import type { VideoInfo } from '../workers/video/demux';
 import type { PixelPath } from '../workers/video/frame-pixels';
 import { useDataStore } from './data-store';
@@ -119,7 +119,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     try {
       const info = await extractWorker.api.probe(job.file!, job.fileName);
       patch(job.id, { info });
-      const onBatch = proxy((b: ExtractBatch) => {
+      const onBatch = (b: ExtractBatch) => {
         patch(job.id, (j) => {
           const counts = j.counts.concat(b.counts);
           for (let i = 0; i < b.counts.length; i++)
@@ -135,8 +135,8 @@ export const useExtractStore = create<ExtractState>((set, get) => {
               : j.preview,
           };
         });
-      });
-      const summary = await extractWorker.run('extract', [job.file!, job.fileName, opts, onBatch], {
+      };
+      const summary = await extractVideo(job.file!, job.fileName, opts, onBatch, {
         signal: abort.signal,
         onProgress: (p) => {
           const s = (performance.now() - t0) / 1000;
@@ -243,16 +243,20 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       patch(id, { label });
     },
     pause(id) {
-      // The bridge's task id is not exposed, so pause/resume address every running task of this worker.
-      void extractWorker.api.pauseAll().then(() => patch(id, { status: 'paused' }));
+      // One video runs at a time (the queue), possibly shared between workers: pause every extraction task.
+      void Promise.all(startedExtractWorkers().map((w) => w.api.pauseAll())).then(() =>
+        patch(id, { status: 'paused' }),
+      );
     },
     resume(id) {
-      void extractWorker.api.resumeAll().then(() => patch(id, { status: 'running' }));
+      void Promise.all(startedExtractWorkers().map((w) => w.api.resumeAll())).then(() =>
+        patch(id, { status: 'running' }),
+      );
     },
     cancel(id) {
       const c = controllers.get(id);
       if (c) {
-        void extractWorker.api.resumeAll();
+        for (const w of startedExtractWorkers()) void w.api.resumeAll();
         c.abort.abort();
       } else patch(id, { status: 'cancelled' });
     },

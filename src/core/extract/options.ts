@@ -15,6 +15,8 @@ export interface CoreExtractOptions {
   limit: number;
   jpegQuality: number;
   layerGap: number;
+  /** Workers sharing the video (0 = one per CPU core); see workers/extract/parallel. */
+  workers: number;
 }
 
 export function extractOptionsFrom(c: ExtractConfig): CoreExtractOptions {
@@ -32,5 +34,6 @@ export function extractOptionsFrom(c: ExtractConfig): CoreExtractOptions {
     limit: c.limit,
     jpegQuality: c.jpeg_quality,
     layerGap: c.layer_gap,
+    workers: c.workers,
   };
 }

@@ -15,6 +15,7 @@ const fields: { key: keyof ExtractConfig; label: string }[] = [
   { key: 'right_bound', label: 'Right bound (px, 0 = width)' },
   { key: 'limit', label: 'Limit (frames, 0 = all)' },
   { key: 'jpeg_quality', label: 'JPEG quality' },
+  { key: 'workers', label: 'Workers (0 = one per core)' },
 ];
 
 export function ExtractOptionsForm() {

@@ -1,0 +1,140 @@
+// One video, several extraction workers: the frame pairs are cut into contiguous segments (core/extract/segments),
+// each worker demuxes, decodes (seeking to the key frame before its segment) and detects its own segment, and the
+// results are handed on in frame order, so callers see exactly what one worker would have given them: batches
+// with consecutive `firstFrame`s and one summary. Later segments' batches wait until the earlier segments are
+// done; their preview frames go through at once so the live view keeps moving. Decoding runs on the browser's
+// media threads and detection on the workers', so on two cores two workers nearly double the frames per second.
+import { proxy } from 'comlink';
+import { pairRange, splitPairs, type PairSegment } from '../../core/extract/segments';
+import type { ProgressFn } from '../task';
+import type { ExtractBatch, ExtractOptions, ExtractSummary } from './api';
+import { extractWorker, extractWorkers, MAX_EXTRACT_WORKERS } from './client';
+
+export interface ExtractVideoOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+}
+
+/** Workers to use: `requested`, or one per CPU core when 0 (at most MAX_EXTRACT_WORKERS). */
+export function extractWorkerCount(requested: number): number {
+  const cores = typeof navigator !== 'undefined' ? (navigator.hardwareConcurrency ?? 1) : 1;
+  return Math.max(1, Math.min(requested > 0 ? requested : cores, MAX_EXTRACT_WORKERS));
+}
+
+/** Run the extraction of `file` on `o.workers` workers (0 = one per core); resolves with the merged summary. */
+export async function extractVideo(
+  file: Blob,
+  name: string,
+  o: ExtractOptions,
+  onBatch: (b: ExtractBatch) => void,
+  run: ExtractVideoOptions = {},
+): Promise<ExtractSummary> {
+  const wanted = extractWorkerCount(o.workers ?? 0);
+  // Workers load opencv.js while the first one reads the container.
+  const warming = extractWorkers(wanted).map((w) => w.api.warmUp().catch(() => false));
+  const info = await extractWorker.api.probe(file, name);
+  run.signal?.throwIfAborted();
+  const range = pairRange(info.packetCount, o);
+  const segments = splitPairs(range, wanted);
+  await Promise.all(warming.slice(0, segments.length));
+  const t0 = performance.now();
+  if (segments.length === 1) {
+    return extractWorker.run('extract', [file, name, o, proxy(onBatch)], {
+      ...(run.signal ? { signal: run.signal } : {}),
+      ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+    });
+  }
+
+  const bridges = extractWorkers(segments.length);
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  run.signal?.addEventListener('abort', stop, { once: true });
+
+  // In-order hand-over: segment `current` streams straight through, later ones queue until it finishes.
+  const queues: ExtractBatch[][] = segments.map(() => []);
+  const finished = segments.map(() => false);
+  let current = 0;
+  const pump = () => {
+    while (current < segments.length) {
+      const q = queues[current]!;
+      while (q.length > 0) onBatch(q.shift()!);
+      if (!finished[current]) return;
+      current++;
+    }
+  };
+  const done = segments.map(() => 0);
+  const total = range.end - range.start;
+  const report = () => {
+    if (!run.onProgress) return;
+    const d = done.reduce((a, b) => a + b, 0);
+    const s = (performance.now() - t0) / 1000;
+    run.onProgress({
+      done: d,
+      total,
+      unit: 'frames',
+      message: `${name}: ${d} / ${total} frames on ${segments.length} workers, ${(d / Math.max(s, 1e-3)).toFixed(0)} frames/s`,
+    });
+  };
+
+  const runSegment = async (seg: PairSegment, k: number): Promise<ExtractSummary> => {
+    const sink = proxy((b: ExtractBatch) => {
+      if (b.preview && k !== current) {
+        onBatch({ firstFrame: b.firstFrame, counts: [], boxes: [], crops: [], preview: b.preview });
+        delete b.preview;
+      }
+      queues[k]!.push(b);
+      pump();
+    });
+    const segOptions: ExtractOptions = { ...o, startFrame: seg.start, endFrame: seg.end, limit: 0 };
+    try {
+      const summary = await bridges[k]!.run('extract', [file, name, segOptions, sink], {
+        signal: abort.signal,
+        onProgress: (p) => {
+          done[k] = p.done;
+          report();
+        },
+      });
+      done[k] = summary.pairs;
+      finished[k] = true;
+      pump();
+      return summary;
+    } catch (e) {
+      abort.abort(); // one segment failed: the others stop too
+      throw e;
+    }
+  };
+
+  try {
+    const settled = await Promise.allSettled(segments.map(runSegment));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // Prefer the segment's own failure over the cancellations it caused in the others.
+      const real = settled.find(
+        (r): r is PromiseRejectedResult =>
+          r.status === 'rejected' && !(r.reason instanceof Error && /cancel|abort/i.test(r.reason.name)),
+      );
+      throw (real ?? failed).reason;
+    }
+    const parts = settled.map((r) => (r as PromiseFulfilledResult<ExtractSummary>).value);
+    const pairs = parts.reduce((a, p) => a + p.pairs, 0);
+    if (pairs !== total) {
+      throw new Error(
+        `${name}: ${total} frame pairs were expected from the container but ${pairs} were decoded; the video may be corrupt.`,
+      );
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      info,
+      framesDecoded: parts.reduce((a, p) => a + p.framesDecoded, 0),
+      pairs,
+      crops: parts.reduce((a, p) => a + p.crops, 0),
+      seconds,
+      framesPerSecond: pairs / seconds,
+      pixelPath: parts[0]!.pixelPath,
+      complete: parts.every((p) => p.complete),
+      workers: segments.length,
+    };
+  } finally {
+    run.signal?.removeEventListener('abort', stop);
+  }
+}
