@@ -2,6 +2,7 @@
 // class names, the overview and findings, the split in use, and the actions other areas call
 // (addMemorySource, openFiles, openUrls, buildTrainingArrays). The heavy state lives in the data worker.
 import { create } from 'zustand';
+import type { CropChunk } from '../core/data/crop-chunks';
 import { inferLabel, RESEARCH_CLASSES, type ClassDef } from '../core/data/labels';
 import type { Finding } from '../core/data/quality';
 import type { SplitOptions } from '../core/data/splits';
@@ -15,8 +16,10 @@ import { useSettings } from './settings-store';
 export interface MemorySourceInput {
   name: string;
   label: number;
-  /** JPEG bytes of each crop. */
-  crops: Uint8Array[];
+  /** JPEG bytes of each crop (small sets)... */
+  crops?: Uint8Array[];
+  /** ...or the crops as Blob chunks (extraction of long videos: the bytes stay out of the page's heap). */
+  chunks?: CropChunk[];
   /** Where the crops came from, e.g. the video file name. */
   origin: string;
 }
@@ -150,8 +153,8 @@ export const useDataStore = create<DataState>((set, get) => {
         const summary = await dataWorker.api.addMemorySource({
           name: m.name,
           label: m.label,
-          crops: m.crops,
           origin: m.origin,
+          ...(m.chunks ? { chunks: m.chunks } : { crops: m.crops ?? [] }),
         });
         memoryKeys.set(summary.id, m.key);
       }

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import { defaultConfig, type ExtractConfig } from '../core/config/config';
 import { boxesCsv, spatterAtFrameCsv, type FrameBox } from '../core/extract/csv';
+import { CropSpooler } from '../core/data/crop-chunks';
 import { LayerCounter } from '../core/extract/layers';
 import { extractOptionsFrom } from '../core/extract/options';
 import { inferLabel } from '../core/data/labels';
@@ -29,10 +30,14 @@ export interface ExtractJob {
   error?: string;
   info?: VideoInfo;
   firstFrame: number;
-  /** Spatter count per processed frame (pair), from `firstFrame`. */
+  /**
+   * Spatter count per processed frame (pair), from `firstFrame`. Grown in place while the job runs (a copy per
+   * batch would cost O(frames²) over a long video); views key on its length.
+   */
   counts: number[];
   boxes: FrameBox[];
-  crops: Uint8Array[];
+  /** Crops extracted so far; their bytes go into Blob chunks as they come (see crop-chunks.ts), not into state. */
+  cropCount: number;
   layers: number;
   framesPerSecond: number;
   done: number;
@@ -97,8 +102,8 @@ async function idb(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBReque
   });
 }
 function saveJob(j: ExtractJob): void {
-  const { file: _f, crops: _c, preview: _p, ...rest } = j;
-  void idb('readwrite', (s) => s.put({ ...rest, file: null, crops: [] })).catch(() => {
+  const { file: _f, preview: _p, ...rest } = j;
+  void idb('readwrite', (s) => s.put({ ...rest, file: null })).catch(() => {
     /* storage blocked: the job stays for this session only */
   });
 }
@@ -114,21 +119,25 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     controllers.set(job.id, { abort, taskId: null });
     const opts = workerOptions(get());
     const layerCounter = new LayerCounter(get().options.layer_gap);
+    const spool = new CropSpooler();
+    const counts: number[] = [];
+    const boxes: FrameBox[] = [];
     const t0 = performance.now();
-    patch(job.id, { status: 'running', firstFrame: opts.startFrame });
+    patch(job.id, { status: 'running', firstFrame: opts.startFrame, counts, boxes, cropCount: 0 });
     try {
       const info = await extractWorker.api.probe(job.file!, job.fileName);
       patch(job.id, { info });
       const onBatch = (b: ExtractBatch) => {
+        for (let i = 0; i < b.counts.length; i++) {
+          counts.push(b.counts[i]!);
+          layerCounter.push(b.firstFrame - opts.startFrame + i, b.counts[i]!);
+        }
+        for (const x of b.boxes) boxes.push(x);
+        for (const c of b.crops) spool.push(c.jpeg);
         patch(job.id, (j) => {
-          const counts = j.counts.concat(b.counts);
-          for (let i = 0; i < b.counts.length; i++)
-            layerCounter.push(b.firstFrame - opts.startFrame + i, b.counts[i]!);
           if (j.preview && b.preview) j.preview.bitmap.close();
           return {
-            counts,
-            boxes: b.boxes.length ? j.boxes.concat(b.boxes) : j.boxes,
-            crops: b.crops.length ? j.crops.concat(b.crops.map((c) => c.jpeg)) : j.crops,
+            cropCount: spool.count,
             layers: layerCounter.layers,
             preview: b.preview
               ? { ...b.preview, boxes: b.preview.boxes.map((x) => ({ frame: b.preview!.frame, ...x })) }
@@ -151,18 +160,18 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       });
       patch(job.id, { status: 'done', summary, framesPerSecond: summary.framesPerSecond, etaS: 0 });
       const done = get().jobs.find((j) => j.id === job.id)!;
-      if (done.crops.length > 0) {
+      if (spool.count > 0) {
         try {
           const src = await useDataStore.getState().addMemorySource({
             name: done.fileName.replace(/\.[^.]+$/, ''),
             label: done.label,
-            crops: done.crops,
+            chunks: spool.chunks(),
             origin: done.fileName,
           });
           patch(job.id, { sourceId: src.id });
         } catch (e) {
           notifyError(
-            `The ${done.crops.length} crops of ${done.fileName} could not be added to the data library`,
+            `The ${spool.count} crops of ${done.fileName} could not be added to the data library`,
             e instanceof Error ? e.message : String(e),
           );
         }
@@ -214,7 +223,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
         firstFrame: 0,
         counts: [],
         boxes: [],
-        crops: [],
+        cropCount: 0,
         layers: 0,
         framesPerSecond: 0,
         done: 0,

@@ -18,6 +18,7 @@ import {
   type CropQuery,
   type DecodedImage,
   type LibraryEnv,
+  type MemorySource,
 } from './data-library';
 import type { StoredCrop } from './h5-reader';
 import { BlobBlockCache } from './blob-block-cache';
@@ -30,16 +31,24 @@ let decoderKind: DecoderKind = 'image-decoder';
 let mountSeq = 0;
 let blockCache: BlobBlockCache | null = null;
 
-/** Route WORKERFS reads through a 1 MiB block cache (see blob-block-cache.ts). */
-function installBlockCache(FS: { filesystems: { WORKERFS: { stream_ops: { read: unknown } } } }): void {
-  if (blockCache) return;
+/** The worker's 1 MiB block cache over Blob reads (see blob-block-cache.ts): HDF5 files and crop chunks. */
+function blobCache(): BlobBlockCache {
+  if (blockCache) return blockCache;
   // FileReaderSync exists only in workers; typed here so the app's (DOM) type check of this module passes.
   const Sync = (
     globalThis as unknown as { FileReaderSync: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }
   ).FileReaderSync;
   const reader = new Sync();
-  const cache = new BlobBlockCache((blob, start, end) => reader.readAsArrayBuffer(blob.slice(start, end)));
-  blockCache = cache;
+  blockCache = new BlobBlockCache((blob, start, end) => reader.readAsArrayBuffer(blob.slice(start, end)));
+  return blockCache;
+}
+
+let workerFsPatched = false;
+/** Route WORKERFS reads through the block cache. */
+function installBlockCache(FS: { filesystems: { WORKERFS: { stream_ops: { read: unknown } } } }): void {
+  if (workerFsPatched) return;
+  workerFsPatched = true;
+  const cache = blobCache();
   FS.filesystems.WORKERFS.stream_ops.read = (
     stream: { node: { contents: Blob } },
     buffer: Uint8Array,
@@ -47,6 +56,13 @@ function installBlockCache(FS: { filesystems: { WORKERFS: { stream_ops: { read: 
     length: number,
     position: number,
   ) => cache.read(stream.node.contents, buffer, offset, length, position);
+}
+
+/** Bytes [start, end) of a crop chunk, through the block cache. */
+function readBlobSync(blob: Blob, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  blobCache().read(blob, out, 0, end - start, start);
+  return out;
 }
 let libraryPromise: Promise<DataLibrary> | null = null;
 
@@ -129,6 +145,7 @@ function library(): Promise<DataLibrary> {
             ? decodeWithImageBitmap(bytes)
             : decodeWithImageDecoder(bytes),
       encodeJpeg: encodeJpegInWorker,
+      readBlob: readBlobSync,
       scratchPath: (name) => `/scratch-${Date.now()}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
       ...(opfsAvailable() ? { openCacheFile } : {}),
     };
@@ -161,7 +178,7 @@ export const api = {
     return (await library()).openFiles(files);
   },
 
-  async addMemorySource(src: { name: string; label: number; crops: Uint8Array[]; origin: string }) {
+  async addMemorySource(src: MemorySource) {
     return (await library()).addMemorySource(src);
   },
 

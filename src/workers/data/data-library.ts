@@ -2,6 +2,13 @@
 // labels, the overview and quality findings, the gallery query, splits, the decode cache (grey side x side,
 // decoded once and reused) and exports. Environment-specific pieces (mounting a File, decoding and encoding
 // JPEG) are injected, so Node tests run the same code with h5wasm/node and a pure-JS codec.
+import {
+  ArrayCropList,
+  ChunkedCropList,
+  type CropChunk,
+  type CropList,
+  type ReadBlobSync,
+} from '../../core/data/crop-chunks';
 import { formatIndexCsv, parseIndexCsv, shuffledRows, type IndexRow } from '../../core/data/csv-index';
 import { cacheTransform, maxGreyOf } from '../../core/data/grey-resize';
 import { jpegSize } from '../../core/data/jpeg-header';
@@ -48,6 +55,17 @@ export interface LibraryEnv {
   openCacheFile?(name: string): Promise<CacheFile>;
   /** Total cache size from which `openCacheFile` is used (default FILE_CACHE_MIN_BYTES). */
   fileCacheMinBytes?: number;
+  /** Synchronous Blob reads, for sources kept as crop chunks (FileReaderSync in the worker). */
+  readBlob?: ReadBlobSync;
+}
+
+/** Crops given to the library directly: as byte arrays, or as Blob chunks (extraction of long videos). */
+export interface MemorySource {
+  name: string;
+  label: number;
+  origin: string;
+  crops?: Uint8Array[];
+  chunks?: CropChunk[];
 }
 
 /** Random access to one dataset's cache file (an OPFS sync access handle in the worker). */
@@ -106,7 +124,7 @@ interface SourceEntry {
   datasets: DsEntry[];
   skipped: { path: string; reason: string }[];
   reader: H5FileReader | null;
-  memory: Uint8Array[] | null;
+  memory: CropList | null;
   unmount: (() => void) | null;
 }
 
@@ -260,9 +278,15 @@ export class DataLibrary {
     return { sources: opened, errors };
   }
 
-  /** A source of JPEG crops held in memory (e.g. extracted from a video by the extract area). */
-  addMemorySource(src: { name: string; label: number; crops: Uint8Array[]; origin: string }): SourceSummary {
-    const s = this.addSource(src.name, 'memory', src.origin, 0, null, src.crops, null, src.label);
+  /** A source of JPEG crops given directly (extracted from a video, dropped as images, generated). */
+  addMemorySource(src: MemorySource): SourceSummary {
+    let list: CropList;
+    if (src.chunks) {
+      const read = this.env.readBlob;
+      if (!read) throw new Error(`${src.name}: crops kept as Blob chunks cannot be read in this environment`);
+      list = new ChunkedCropList(src.chunks, read);
+    } else list = new ArrayCropList(src.crops ?? []);
+    const s = this.addSource(src.name, 'memory', src.origin, 0, null, list, null, src.label);
     this.split = null;
     return s;
   }
@@ -280,13 +304,13 @@ export class DataLibrary {
     origin: string,
     sizeBytes: number,
     reader: H5FileReader | null,
-    memory: Uint8Array[] | null,
+    memory: CropList | null,
     unmount: (() => void) | null,
     label: number | null,
   ): SourceSummary {
     const datasets = reader
       ? reader.datasets.map((d) => newDs(d.name, d.count, d.dtype, d))
-      : [newDs(sanitizeName(name), memory!.length, 'JPEG in memory', null)];
+      : [newDs(sanitizeName(name), memory!.count, 'JPEG in memory', null)];
     const num = ++sourceSeq;
     const entry: SourceEntry = {
       id: `src-${num}`,
@@ -294,7 +318,7 @@ export class DataLibrary {
       name,
       kind,
       origin,
-      sizeBytes: kind === 'memory' ? memory!.reduce((a, c) => a + c.length, 0) : sizeBytes,
+      sizeBytes: kind === 'memory' ? memory!.byteLength : sizeBytes,
       label: label ?? inferLabel(name, this.classes),
       group: kind === 'file' ? sourceOfFile(name) : origin,
       datasets,
@@ -337,7 +361,7 @@ export class DataLibrary {
   // ---- reading -------------------------------------------------------------------------------------
 
   private readRange(s: SourceEntry, d: DsEntry, start: number, count: number): StoredCrop[] {
-    if (s.memory) return s.memory.slice(start, start + count).map((bytes) => ({ kind: 'encoded', bytes }));
+    if (s.memory) return s.memory.range(start, count).map((bytes) => ({ kind: 'encoded', bytes }));
     return s.reader!.read(d.info!, start, count);
   }
 

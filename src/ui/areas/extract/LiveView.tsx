@@ -56,8 +56,9 @@ function FrameCanvas({ job }: { job: ExtractJob }) {
 }
 
 function CountChart({ job }: { job: ExtractJob }) {
+  // job.counts grows in place while the job runs: its length says when to redraw.
+  const n = job.counts.length;
   const data = useMemo(() => {
-    const n = job.counts.length;
     const step = Math.max(1, Math.ceil(n / 600));
     const out: { frame: number; count: number }[] = [];
     for (let i = 0; i < n; i += step) {
@@ -66,7 +67,7 @@ function CountChart({ job }: { job: ExtractJob }) {
       out.push({ frame: job.firstFrame + i, count: m });
     }
     return out;
-  }, [job.counts, job.firstFrame]);
+  }, [job.counts, n, job.firstFrame]);
   return (
     <figure className="extract-chart" aria-label="Spatter count per frame">
       <ResponsiveContainer width="100%" height={160}>
