@@ -8,12 +8,24 @@ import { proxy } from 'comlink';
 import { pairRange, splitPairs, type PairSegment } from '../../core/extract/segments';
 import type { ProgressFn } from '../task';
 import type { ExtractBatch, ExtractOptions, ExtractSummary } from './api';
+import type { WorkerBridge } from '../bridge';
+import type { ExtractApi } from './api';
 import { extractWorker, extractWorkers, MAX_EXTRACT_WORKERS } from './client';
 
 export interface ExtractVideoOptions {
   signal?: AbortSignal;
   onProgress?: ProgressFn;
 }
+
+/** The workers a run may use (the app's pool; tests pass stand-ins). */
+export interface ExtractPool {
+  /** The first `n` workers (the first one probes the video). */
+  take(n: number): Pick<WorkerBridge<ExtractApi>, 'api' | 'run'>[];
+}
+
+const appPool: ExtractPool = {
+  take: (n) => (n <= 1 ? [extractWorker] : extractWorkers(n)),
+};
 
 /** Workers to use: `requested`, or one per CPU core when 0 (at most MAX_EXTRACT_WORKERS). */
 export function extractWorkerCount(requested: number): number {
@@ -28,24 +40,26 @@ export async function extractVideo(
   o: ExtractOptions,
   onBatch: (b: ExtractBatch) => void,
   run: ExtractVideoOptions = {},
+  pool: ExtractPool = appPool,
 ): Promise<ExtractSummary> {
   const wanted = extractWorkerCount(o.workers ?? 0);
+  const workers = pool.take(wanted);
   // Workers load opencv.js while the first one reads the container.
-  const warming = extractWorkers(wanted).map((w) => w.api.warmUp().catch(() => false));
-  const info = await extractWorker.api.probe(file, name);
+  const warming = workers.map((w) => w.api.warmUp().catch(() => false));
+  const info = await workers[0]!.api.probe(file, name);
   run.signal?.throwIfAborted();
   const range = pairRange(info.packetCount, o);
   const segments = splitPairs(range, wanted);
   await Promise.all(warming.slice(0, segments.length));
   const t0 = performance.now();
   if (segments.length === 1) {
-    return extractWorker.run('extract', [file, name, o, proxy(onBatch)], {
+    return workers[0]!.run('extract', [file, name, o, proxy(onBatch)], {
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
     });
   }
 
-  const bridges = extractWorkers(segments.length);
+  const bridges = workers;
   const abort = new AbortController();
   const stop = () => abort.abort();
   run.signal?.addEventListener('abort', stop, { once: true });

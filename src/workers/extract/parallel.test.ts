@@ -1,0 +1,153 @@
+// The hand-over of a video shared between workers, with stand-in workers whose segments finish out of order:
+// callers must see batches in frame order, previews at once, one merged summary, and one failure stop the rest.
+import { describe, expect, it } from 'vitest';
+import type { ExtractBatch, ExtractOptions, ExtractSummary } from './api';
+import { extractVideo, type ExtractPool } from './parallel';
+import type { VideoInfo } from '../video/demux';
+
+const FRAMES = 1000;
+const info: VideoInfo = {
+  fileName: 'v.mp4',
+  container: 'MP4',
+  codec: 'avc',
+  codecString: 'avc1.64001e',
+  width: 640,
+  height: 360,
+  fps: 25,
+  packetCount: FRAMES,
+  durationS: FRAMES / 25,
+  firstTimestamp: 0,
+};
+const countAt = (frame: number) => (frame % 7 === 0 ? 1 : 0);
+const options = (o: Partial<ExtractOptions> = {}): ExtractOptions => ({
+  minArea: 2000,
+  maxArea: 15000,
+  threshold: 20,
+  blur: 5,
+  dilateIterations: 3,
+  rejectBlue: true,
+  leftBound: 0,
+  rightBound: 0,
+  startFrame: 0,
+  endFrame: 0,
+  limit: 0,
+  jpegQuality: 95,
+  pixelPath: 'i420-swscale',
+  previewEveryMs: 0,
+  workers: 2,
+  ...o,
+});
+
+/** Stand-in workers: each emits its segment in batches of 50 pairs; later workers run faster. */
+function pool(fail?: { worker: number; afterBatches: number }): ExtractPool & { cancelled: number[] } {
+  const cancelled: number[] = [];
+  return {
+    cancelled,
+    take: (n) =>
+      Array.from({ length: n }, (_, w) => ({
+        api: {
+          probe: () => Promise.resolve(info),
+          warmUp: () => Promise.resolve(true),
+        } as never,
+        run: (async (
+          _m: string,
+          args: unknown[],
+          opts: { signal?: AbortSignal; onProgress?: (p: { done: number }) => void },
+        ) => {
+          const o = args[2] as ExtractOptions;
+          const sink = args[3] as (b: ExtractBatch) => void;
+          let pairs = 0;
+          let batches = 0;
+          for (let f = o.startFrame; f < o.endFrame; f += 50) {
+            await new Promise((r) => setTimeout(r, (n - w) * 3));
+            if (opts.signal?.aborted) {
+              cancelled.push(w);
+              throw new DOMException('cancelled', 'AbortError');
+            }
+            if (fail?.worker === w && batches === fail.afterBatches) throw new Error(`worker ${w} broke`);
+            const end = Math.min(o.endFrame, f + 50);
+            const counts = Array.from({ length: end - f }, (_, i) => countAt(f + i));
+            sink({
+              firstFrame: f,
+              counts,
+              boxes: counts.flatMap((c, i) => (c ? [{ frame: f + i, x: 1, y: 2, w: 50, h: 50 }] : [])),
+              crops: [],
+              preview: { frame: f, bitmap: { close() {} } as ImageBitmap, boxes: [] },
+            });
+            pairs += end - f;
+            batches++;
+            opts.onProgress?.({ done: pairs });
+          }
+          return {
+            info,
+            framesDecoded: pairs + 1,
+            pairs,
+            crops: 0,
+            seconds: 1,
+            framesPerSecond: pairs,
+            pixelPath: o.pixelPath,
+            complete: true,
+            workers: 1,
+          } satisfies ExtractSummary;
+        }) as never,
+      })),
+  };
+}
+
+describe('extractVideo on several workers', () => {
+  it('hands batches on in frame order and merges the summaries', async () => {
+    const batches: ExtractBatch[] = [];
+    const progress: number[] = [];
+    const s = await extractVideo(
+      new Blob(),
+      'v.mp4',
+      options({ workers: 3 }),
+      (b) => batches.push(b),
+      { onProgress: (p) => progress.push(p.done) },
+      pool(),
+    );
+    expect(s.workers).toBe(3);
+    expect(s.pairs).toBe(FRAMES - 1);
+    const withCounts = batches.filter((b) => b.counts.length > 0);
+    let next = 0;
+    for (const b of withCounts) {
+      expect(b.firstFrame).toBe(next);
+      next += b.counts.length;
+    }
+    expect(next).toBe(FRAMES - 1);
+    const counts = withCounts.flatMap((b) => b.counts);
+    expect(counts).toEqual(Array.from({ length: FRAMES - 1 }, (_, f) => countAt(f)));
+    // Previews of segments still waiting their turn came through at once, without counts.
+    expect(batches.some((b) => b.counts.length === 0 && b.preview)).toBe(true);
+    expect(progress.at(-1)).toBe(FRAMES - 1);
+  });
+
+  it('covers the start frame and debug limit across segments', async () => {
+    const batches: ExtractBatch[] = [];
+    const s = await extractVideo(
+      new Blob(),
+      'v.mp4',
+      options({ startFrame: 100, limit: 600 }),
+      (b) => batches.push(b),
+      {},
+      pool(),
+    );
+    expect(s.workers).toBe(2);
+    const withCounts = batches.filter((b) => b.counts.length > 0);
+    expect(withCounts[0]!.firstFrame).toBe(100);
+    expect(withCounts.reduce((a, b) => a + b.counts.length, 0)).toBe(600);
+  });
+
+  it('stops the other workers when one fails and reports that failure', async () => {
+    const p = pool({ worker: 1, afterBatches: 2 });
+    await expect(extractVideo(new Blob(), 'v.mp4', options(), () => {}, {}, p)).rejects.toThrow(
+      'worker 1 broke',
+    );
+    expect(p.cancelled).toContain(0);
+  });
+
+  it('stays on one worker for a short run', async () => {
+    const s = await extractVideo(new Blob(), 'v.mp4', options({ limit: 100 }), () => {}, {}, pool());
+    expect(s.workers).toBe(1);
+  });
+});
