@@ -10,8 +10,8 @@ import { LayerCounter } from '../core/extract/layers';
 import { extractOptionsFrom } from '../core/extract/options';
 import { inferLabel } from '../core/data/labels';
 import type { ExtractBatch, ExtractOptions, ExtractSummary, InspectResult } from '../workers/extract/api';
-import { extractWorker, startedExtractWorkers } from '../workers/extract/client';
-import { extractVideo } from '../workers/extract/parallel';
+import { extractWorker, extractWorkers, startedExtractWorkers } from '../workers/extract/client';
+import { extractVideo, extractWorkerCount } from '../workers/extract/parallel';
 import type { VideoInfo } from '../workers/video/demux';
 import type { PixelPath } from '../workers/video/frame-pixels';
 import { useDataStore } from './data-store';
@@ -75,6 +75,12 @@ interface ExtractState {
 }
 
 let seq = 0;
+
+/** Every worker the running job uses or may still start (pause can come while the video is being probed). */
+function jobWorkers(options: ExtractConfig) {
+  extractWorkers(extractWorkerCount(options.workers));
+  return startedExtractWorkers();
+}
 const controllers = new Map<string, { abort: AbortController; taskId: string | null }>();
 
 function workerOptions(s: { options: ExtractConfig; pixelPath: PixelPath }): ExtractOptions {
@@ -253,19 +259,19 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     },
     pause(id) {
       // One video runs at a time (the queue), possibly shared between workers: pause every extraction task.
-      void Promise.all(startedExtractWorkers().map((w) => w.api.pauseAll())).then(() =>
+      void Promise.all(jobWorkers(get().options).map((w) => w.api.pauseAll())).then(() =>
         patch(id, { status: 'paused' }),
       );
     },
     resume(id) {
-      void Promise.all(startedExtractWorkers().map((w) => w.api.resumeAll())).then(() =>
+      void Promise.all(jobWorkers(get().options).map((w) => w.api.resumeAll())).then(() =>
         patch(id, { status: 'running' }),
       );
     },
     cancel(id) {
       const c = controllers.get(id);
       if (c) {
-        for (const w of startedExtractWorkers()) void w.api.resumeAll();
+        for (const w of jobWorkers(get().options)) void w.api.resumeAll();
         c.abort.abort();
       } else patch(id, { status: 'cancelled' });
     },

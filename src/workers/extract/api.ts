@@ -72,6 +72,14 @@ type BatchSink = (b: ExtractBatch) => void | Promise<void>;
 const tasks = new TaskRegistry();
 const running = new Set<string>();
 const paused = new Map<string, { resume: Promise<void>; release: () => void }>();
+/** Worker-wide pause (pauseAll): holds running tasks and any task that starts while it is closed. */
+let gate: { resume: Promise<void>; release: () => void } | null = null;
+
+function newGate(): { resume: Promise<void>; release: () => void } {
+  let release = () => {};
+  const resume = new Promise<void>((r) => (release = r));
+  return { resume, release };
+}
 let cvLoader: (() => Promise<{ cv: OpenCv }>) | null = null;
 
 export function setOpenCvLoader(load: () => Promise<{ cv: OpenCv }>): void {
@@ -100,8 +108,9 @@ async function encodeJpeg(
 }
 
 async function waitIfPaused(ctx: TaskContext, id: string): Promise<void> {
-  const p = paused.get(id);
-  if (p) {
+  for (;;) {
+    const p = paused.get(id) ?? gate;
+    if (!p || ctx.signal.aborted) break;
     await Promise.race([
       p.resume,
       new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true })),
@@ -294,9 +303,7 @@ export const api = {
 
   pause(taskId: string): boolean {
     if (paused.has(taskId)) return false;
-    let release = () => {};
-    const resume = new Promise<void>((r) => (release = r));
-    paused.set(taskId, { resume, release });
+    paused.set(taskId, newGate());
     return true;
   },
 
@@ -307,13 +314,18 @@ export const api = {
     return p !== undefined;
   },
 
-  /** Pause every running extraction (the main thread does not see the bridge's task ids). */
+  /**
+   * Pause every extraction of this worker, including one that starts after the call (a video shared between
+   * workers may still be probing when the user pauses). The main thread does not see the bridge's task ids.
+   */
   pauseAll(): number {
-    for (const id of running) api.pause(id);
+    gate ??= newGate();
     return running.size;
   },
 
   resumeAll(): number {
+    gate?.release();
+    gate = null;
     for (const id of [...paused.keys()]) api.resume(id);
     return running.size;
   },
