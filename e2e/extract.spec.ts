@@ -1,6 +1,6 @@
 // Extract: drop each fixture video, let the studio extract it, and compare its detections (the downloaded research
 // CSVs) with the native OpenCV reference: counts equal on >= 98% of frames, >= 95% of reference boxes matched
-// (IoU >= 0.7). A corrupt video shows its message and the queue goes on.
+// (IoU >= 0.7). A corrupt video and an HEVC video show their messages, the queue goes on and nothing else is lost.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,6 +96,53 @@ test('a corrupt video shows its message and the next video is still extracted', 
   );
   await expect(studio.messages).toContainText('broken.mp4');
   await expect(page.getByLabel('Status of spatter_low_flow.mp4')).toHaveText('done', { timeout: 150_000 });
+});
+
+test('an HEVC video is refused with a message; the other videos and the earlier crops are kept', async ({
+  studio,
+  page,
+}) => {
+  const input = page.getByLabel(/Videos to extract/);
+  const refCrops = (ref: string) =>
+    parseBoxesCsv(readFileSync(fixture(`ref_${ref}_boxes.csv`), 'utf8')).length;
+  await studio.open('Extract');
+  await test.step('an earlier extraction: its crops go to the data library', async () => {
+    await input.setInputFiles(fixture('spatter_low_flow.mp4'));
+    await expect(page.getByLabel('Status of spatter_low_flow.mp4')).toHaveText('done', { timeout: 150_000 });
+  });
+  await test.step('drop the HEVC video together with a good one', async () => {
+    await input.setInputFiles([fixture('spatter_hevc_high_flow.mp4'), fixture('spatter_high_flow.mp4')]);
+  });
+  const hevc = 'spatter_hevc_high_flow.mp4';
+  await expect(page.getByLabel(`Status of ${hevc}`)).toHaveText('failed');
+  const alert = page.getByRole('listitem', { name: `Video ${hevc}` }).getByRole('alert');
+  await expect(alert).toContainText(`${hevc} uses HEVC (H.265)`);
+  await expect(alert).toContainText('cannot decode');
+  await expect(alert).toContainText('Re-encode it to H.264');
+  await expect(studio.messages).toContainText(`${hevc} uses HEVC (H.265)`);
+  await expect(page.getByLabel('Status of spatter_high_flow.mp4')).toHaveText('done', { timeout: 150_000 });
+  await test.step('the earlier job is still done, with its outputs', async () => {
+    await expect(page.getByLabel('Status of spatter_low_flow.mp4')).toHaveText('done');
+    const row = page.getByRole('listitem', { name: 'Video spatter_low_flow.mp4' });
+    await expect(row.getByRole('button', { name: 'Download HDF5' })).toBeVisible();
+    const counts = parseSpatterAtFrameCsv(
+      await downloadText(page, 'Download per-frame CSV', 'spatter_low_flow.mp4'),
+    );
+    expect(counts.length).toBe(
+      parseSpatterAtFrameCsv(readFileSync(fixture('ref_low_mp4_spatter_at_frame.csv'), 'utf8')).length,
+    );
+  });
+  await test.step('the data library holds the crops of both good videos, none from the HEVC file', async () => {
+    await studio.goTo('Data');
+    const source = (name: string) => page.getByRole('article', { name: `Source ${name}`, exact: true });
+    await expect(source('spatter_low_flow').getByTestId('source-count')).toHaveText(
+      String(refCrops('low_mp4')),
+    );
+    await expect(source('spatter_high_flow').getByTestId('source-count')).toHaveText(
+      String(refCrops('high_mp4')),
+    );
+    await expect(source('spatter_hevc_high_flow')).toHaveCount(0);
+  });
 });
 
 test('steps through a frame and names rejected contours', async ({ studio, page }) => {
