@@ -21,7 +21,7 @@ const add = (scenario, records) => {
 };
 
 // Services a page scenario can ask of the Node side through window.__benchHost(op, ...args):
-//   'files', selector, [dirs], marker
+//   'files', selector, [dirs], marker, ext = '.h5'
 //                              put the *.h5 files of the first bench/.data/<dir> holding `marker` (a file a
 //                              generator writes last, so a set still being written is passed over) into the
 //                              page's <input type=file> (disk-backed Files, as a user's pick); returns their names
@@ -47,11 +47,11 @@ function benchHost(page, browser) {
   };
   return async (op, ...args) => {
     if (op === 'files') {
-      const [selector, dirs, marker] = args;
+      const [selector, dirs, marker, ext = '.h5'] = args;
       for (const d of dirs) {
         const dir = path.join(dataDir, d);
         const all = await readdir(dir).catch(() => []);
-        const names = all.filter((f) => f.endsWith('.h5')).sort();
+        const names = all.filter((f) => f.endsWith(ext) && !f.startsWith('.')).sort();
         if (names.length === 0 || (marker && !all.includes(marker))) continue;
         await page.setInputFiles(
           selector,

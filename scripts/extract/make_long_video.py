@@ -6,8 +6,6 @@ other, 35 times each (70 clips, 30,800 frames), so spatters keep coming for the 
 checked by decoding the result with OpenCV.
 
 The video is written under a temporary name and renamed when complete, so a bench never picks up half a file.
-Last, a link spatter_long_30k.h5 -> spatter_long_30k.mp4 is made: bench/run.mjs's 'files' op hands the page only
-*.h5 files for now (see src/bench/scenarios/extract-long.ts); the link carries the video through it.
 usage: /usr/bin/python3 scripts/extract/make_long_video.py [--force]
 """
 import os
@@ -20,7 +18,6 @@ root = os.path.normpath(os.path.join(here, '..', '..'))
 fixtures = os.path.join(root, 'e2e', 'fixtures')
 out_dir = os.path.join(root, 'bench', '.data', 'long')
 out = os.path.join(out_dir, 'spatter_long_30k.mp4')
-link = os.path.join(out_dir, 'spatter_long_30k.h5')
 CLIPS = ['spatter_high_flow.mp4', 'spatter_low_flow.mp4']
 REPEATS = 35
 W, H, FPS = 640, 360, 25.0
@@ -75,9 +72,6 @@ def main():
             sys.exit(f'the encoded video has {n} frames with fourcc {fourcc!r}; expected {expected} H.264 frames')
         os.replace(tmp, out)
         print(f'{os.path.relpath(out, root)}: {n} frames {W}x{H} H.264 ({fourcc}), {os.path.getsize(out) / 2**20:.1f} MB')
-    if os.path.lexists(link):
-        os.remove(link)
-    os.symlink(os.path.basename(out), link)
 
 
 if __name__ == '__main__':

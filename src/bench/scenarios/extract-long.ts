@@ -14,7 +14,7 @@ import { extractVideo } from '../../workers/extract/parallel';
 import type { BenchScenario } from '../types';
 
 type HostPeak = { peakBytes: number; pid: number | null; all: { pid: number; peakBytes: number }[] };
-/** The ops of bench/run.mjs this scenario uses ('files' takes the extension as a 5th argument once run.mjs does). */
+/** The ops of bench/run.mjs this scenario uses ('files' takes the extension as its 5th argument). */
 interface Host {
   (
     op: 'files',
@@ -28,7 +28,6 @@ interface Host {
 }
 
 const VIDEO = 'spatter_long_30k.mp4';
-const LINK = 'spatter_long_30k.h5';
 const MAKE = '/usr/bin/python3 scripts/extract/make_long_video.py';
 const MB = 2 ** 20;
 const STEPS = 10;
@@ -48,8 +47,9 @@ interface Sample {
   crops: number;
   cropBytes: number;
   /**
-   * Crop bytes waiting in the page: pairs done by later workers but not handed on yet (extractVideo passes a
-   * segment's batches on once the segments before it are done), at the crop bytes per pair seen so far.
+   * Crop bytes queued for earlier segments: pairs done by later workers but not handed on yet (extractVideo passes
+   * a segment's batches on once the segments before it are done, holding their crops as Blobs meanwhile), at the
+   * crop bytes per pair seen so far.
    */
   queuedCropBytes: number;
   /** The main thread's JS heap (performance.memory; the workers' heaps are not in it). */
@@ -86,8 +86,7 @@ async function pickVideo(host: Host): Promise<File> {
       throw new Error(`no long video: bench/.data/long/${VIDEO} is missing; make it with \`${MAKE}\``);
     }
     await changed;
-    // The video itself, or the .h5 link to it that today's 'files' op (which hands over *.h5 only) passes on.
-    const file = [...(input.files ?? [])].find((f) => f.name === VIDEO || f.name === LINK);
+    const file = [...(input.files ?? [])].find((f) => f.name === VIDEO);
     if (!file) throw new Error(`the bench host picked ${picked.names.join(', ')}, not ${VIDEO}`);
     return file;
   } finally {
@@ -157,7 +156,7 @@ export const scenario: BenchScenario = {
         };
         samples.push(s);
         log(
-          `${Math.round(100 * at)}% (${done} pairs done, ${s.delivered} handed on): RSS ${mb(s.rssBytes).toFixed(0)} MB (peak since last ${mb(s.windowPeakBytes).toFixed(0)} MB); ${s.crops} crops ${mb(s.cropBytes).toFixed(1)} MB in Blob chunks, ~${mb(s.queuedCropBytes).toFixed(1)} MB waiting in the page; main JS heap ${mb(s.mainHeapBytes).toFixed(0)} MB`,
+          `${Math.round(100 * at)}% (${done} pairs done, ${s.delivered} handed on): RSS ${mb(s.rssBytes).toFixed(0)} MB (peak since last ${mb(s.windowPeakBytes).toFixed(0)} MB); ${s.crops} crops ${mb(s.cropBytes).toFixed(1)} MB in Blob chunks, ~${mb(s.queuedCropBytes).toFixed(1)} MB queued as Blobs; main JS heap ${mb(s.mainHeapBytes).toFixed(0)} MB`,
         );
       });
     };
@@ -210,7 +209,7 @@ export const scenario: BenchScenario = {
     const queued = samples.reduce((a, s) => (s.queuedCropBytes > a.queuedCropBytes ? s : a));
     const curve = samples.map((s) => `${Math.round(100 * s.at)}%=${mb(s.rssBytes).toFixed(0)}`).join(' ');
     log(
-      `RSS MB by share of frames: ${curve}; window peaks: ${samples.map((s) => mb(s.windowPeakBytes).toFixed(0)).join(' ')}; crop MB waiting in the page: ${samples.map((s) => mb(s.queuedCropBytes).toFixed(1)).join(' ')}`,
+      `RSS MB by share of frames: ${curve}; window peaks: ${samples.map((s) => mb(s.windowPeakBytes).toFixed(0)).join(' ')}; crop MB queued as Blobs: ${samples.map((s) => mb(s.queuedCropBytes).toFixed(1)).join(' ')}`,
     );
     const at = (s: Sample) => `at ${s.done} pairs done, ${s.crops} crops handed on`;
     return [
@@ -272,13 +271,13 @@ export const scenario: BenchScenario = {
         name: 'extract.long.crops_waiting_max_mb',
         value: mb(queued.queuedCropBytes),
         unit: 'MB',
-        note: `most crop bytes waiting in the page for earlier segments (estimated), at ${Math.round(100 * queued.at)}%: grows with the video's length`,
+        note: `most crop bytes queued for earlier segments (estimated), at ${Math.round(100 * queued.at)}%: held as Blobs (blob store), not in the page's heap`,
       },
       {
         name: 'extract.long.rss_fit_growth_apart_from_crops_mb',
         value: mb(fitApart),
         unit: 'MB',
-        note: 'the same line through RSS minus the crop bytes waiting in the page at each reading: ~0 means flat apart from the crops',
+        note: 'the same line through RSS minus the queued crop bytes at each reading (those were in the page before they were parked as Blobs)',
       },
       {
         name: 'extract.long.main_heap_growth_mb',

@@ -71,7 +71,17 @@ function pool(fail?: { worker: number; afterBatches: number }): ExtractPool & { 
               firstFrame: f,
               counts,
               boxes: counts.flatMap((c, i) => (c ? [{ frame: f + i, x: 1, y: 2, w: 50, h: 50 }] : [])),
-              crops: [],
+              crops: counts.flatMap((c, i) =>
+                c
+                  ? [
+                      {
+                        frame: f + i,
+                        box: { x: 1, y: 2, w: 50, h: 50 },
+                        jpeg: Uint8Array.of((f + i) & 255, (f + i) >> 8),
+                      },
+                    ]
+                  : [],
+              ),
               preview: { frame: f, bitmap: { close() {} } as ImageBitmap, boxes: [] },
             });
             pairs += end - f;
@@ -117,6 +127,12 @@ describe('extractVideo on several workers', () => {
     expect(next).toBe(FRAMES - 1);
     const counts = withCounts.flatMap((b) => b.counts);
     expect(counts).toEqual(Array.from({ length: FRAMES - 1 }, (_, f) => countAt(f)));
+    // Crops of later segments waited as Blobs and come back byte for byte, in frame order.
+    const crops = withCounts.flatMap((b) => b.crops);
+    expect(crops.map((c) => c.frame)).toEqual(
+      Array.from({ length: FRAMES - 1 }, (_, f) => f).filter((f) => countAt(f) > 0),
+    );
+    for (const c of crops) expect(c.jpeg[0]! + 256 * c.jpeg[1]!).toBe(c.frame);
     // Previews of segments still waiting their turn came through at once, without counts.
     expect(batches.some((b) => b.counts.length === 0 && b.preview)).toBe(true);
     expect(progress.at(-1)).toBe(FRAMES - 1);

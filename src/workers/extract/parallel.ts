@@ -12,6 +12,34 @@ import type { WorkerBridge } from '../bridge';
 import type { ExtractApi } from './api';
 import { extractWorker, extractWorkers, MAX_EXTRACT_WORKERS } from './client';
 
+interface Queued {
+  batch: ExtractBatch;
+  /** The batch's crop bytes while it waits (its `crops` then carry empty `jpeg`s). */
+  parked?: { blob: Blob; sizes: number[] };
+}
+
+function park(batch: ExtractBatch): Queued {
+  if (batch.crops.length === 0) return { batch };
+  const parked = {
+    blob: new Blob(batch.crops.map((c) => c.jpeg as BlobPart)),
+    sizes: batch.crops.map((c) => c.jpeg.length),
+  };
+  for (const c of batch.crops) c.jpeg = new Uint8Array(0);
+  return { batch, parked };
+}
+
+async function unpark(q: Queued): Promise<ExtractBatch> {
+  if (!q.parked) return q.batch;
+  const bytes = new Uint8Array(await q.parked.blob.arrayBuffer());
+  let at = 0;
+  q.batch.crops.forEach((c, i) => {
+    const n = q.parked!.sizes[i]!;
+    c.jpeg = bytes.subarray(at, at + n);
+    at += n;
+  });
+  return q.batch;
+}
+
 export interface ExtractVideoOptions {
   signal?: AbortSignal;
   onProgress?: ProgressFn;
@@ -64,17 +92,24 @@ export async function extractVideo(
   const stop = () => abort.abort();
   run.signal?.addEventListener('abort', stop, { once: true });
 
-  // In-order hand-over: segment `current` streams straight through, later ones queue until it finishes.
-  const queues: ExtractBatch[][] = segments.map(() => []);
+  // In-order hand-over: segment `current` streams straight through, later ones queue until it finishes. A
+  // queued batch's crops wait as one Blob (the browser's blob store, not the page's heap): over a long video
+  // the later half's crops would otherwise pile up in the page until the first half is done.
+  const queues: Queued[][] = segments.map(() => []);
   const finished = segments.map(() => false);
   let current = 0;
-  const pump = () => {
+  const pumpOnce = async () => {
     while (current < segments.length) {
       const q = queues[current]!;
-      while (q.length > 0) onBatch(q.shift()!);
+      while (q.length > 0) onBatch(await unpark(q.shift()!));
       if (!finished[current]) return;
       current++;
     }
+  };
+  // Hand-overs run one after another (unparking is async); the run resolves after the last one.
+  let handing: Promise<void> = Promise.resolve();
+  const pump = () => {
+    handing = handing.then(pumpOnce);
   };
   const done = segments.map(() => 0);
   const total = range.end - range.start;
@@ -96,7 +131,7 @@ export async function extractVideo(
         onBatch({ firstFrame: b.firstFrame, counts: [], boxes: [], crops: [], preview: b.preview });
         delete b.preview;
       }
-      queues[k]!.push(b);
+      queues[k]!.push(k === current ? { batch: b } : park(b));
       pump();
     });
     const segOptions: ExtractOptions = { ...o, startFrame: seg.start, endFrame: seg.end, limit: 0 };
@@ -111,6 +146,7 @@ export async function extractVideo(
       done[k] = summary.pairs;
       finished[k] = true;
       pump();
+      await handing;
       return summary;
     } catch (e) {
       abort.abort(); // one segment failed: the others stop too
