@@ -185,7 +185,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       saveJob(get().jobs.find((j) => j.id === job.id)!);
       useNotices.getState().notify({
         kind: 'info',
-        title: `${job.fileName}: ${summary.crops} spatters in ${summary.pairs} frames (${summary.framesPerSecond.toFixed(0)} frames/s)`,
+        title: `${job.fileName}: ${summary.crops} spatters in ${summary.pairs} frames (${summary.framesPerSecond.toFixed(0)} frames/s on ${summary.workers} worker${summary.workers > 1 ? 's' : ''})`,
       });
     } catch (e) {
       const cancelled = abort.signal.aborted || (e instanceof Error && e.name === 'AbortError');
