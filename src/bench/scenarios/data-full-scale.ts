@@ -5,6 +5,7 @@
 // which hosts the page and its workers) for each phase, sampled on the Node side by bench/run.mjs.
 import { useDataStore } from '../../state/data-store';
 import { dataWorker } from '../../workers/data/client';
+import { pickHostFiles } from '../host-files';
 import type { BenchRecord, BenchScenario } from '../types';
 
 type HostFiles = { dir: string | null; names: string[] };
@@ -41,23 +42,13 @@ export const scenario: BenchScenario = {
   async run(log) {
     const host = window.__benchHost;
     if (!host) throw new Error('data-full-scale needs the Node side of bench/run.mjs (window.__benchHost)');
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.multiple = true;
-    input.id = 'bench-data-files';
-    input.hidden = true;
-    document.body.append(input);
-    const changed = new Promise((r) => input.addEventListener('change', r, { once: true }));
     // Both generators write the CSV index last: a set still being written is passed over.
-    const picked = await host('files', '#bench-data-files', DIRS, 'unshuffled_images.csv');
-    if (picked.names.length === 0) {
-      input.remove();
+    const picked = await pickHostFiles(DIRS, 'unshuffled_images.csv');
+    if (picked.files.length === 0) {
       log('no set in bench/.data/full (npm run generate:full) or bench/.data/full-h5py: skipped');
       return [];
     }
-    await changed;
-    const files = [...(input.files ?? [])];
-    input.remove();
+    const files = picked.files;
     const sizeGB = files.reduce((a, f) => a + f.size, 0) / 2 ** 30;
     const set = `${picked.dir}: ${files.length} files, ${sizeGB.toFixed(2)} GB`;
     log(`opening ${set}`);

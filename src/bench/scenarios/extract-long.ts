@@ -11,18 +11,12 @@ import { extractOptionsFrom } from '../../core/extract/options';
 import type { ExtractBatch, ExtractOptions, ExtractSummary } from '../../workers/extract/api';
 import { extractWorker } from '../../workers/extract/client';
 import { extractVideo } from '../../workers/extract/parallel';
+import { pickHostFiles } from '../host-files';
 import type { BenchScenario } from '../types';
 
 type HostPeak = { peakBytes: number; pid: number | null; all: { pid: number; peakBytes: number }[] };
-/** The ops of bench/run.mjs this scenario uses ('files' takes the extension as its 5th argument). */
+/** The memory ops of bench/run.mjs this scenario uses (files come through pickHostFiles). */
 interface Host {
-  (
-    op: 'files',
-    selector: string,
-    dirs: string[],
-    marker?: string,
-    ext?: string,
-  ): Promise<{ dir: string | null; names: string[] }>;
   (op: 'memory-start'): Promise<number[]>;
   (op: 'memory-peak'): Promise<HostPeak>;
 }
@@ -70,28 +64,13 @@ function slope(points: { x: number; y: number }[]): number {
   return sxx > 0 ? points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / sxx : 0;
 }
 
-/** The long video as a disk-backed File from the bench host's file input (as a user's pick). */
-async function pickVideo(host: Host): Promise<File> {
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.multiple = true;
-  input.id = 'bench-long-video';
-  input.hidden = true;
-  document.body.append(input);
-  try {
-    const changed = new Promise((r) => input.addEventListener('change', r, { once: true }));
-    // The marker is the video itself: the script writes it under another name and renames it when complete.
-    const picked = await host('files', '#bench-long-video', ['long'], VIDEO, '.mp4');
-    if (picked.names.length === 0) {
-      throw new Error(`no long video: bench/.data/long/${VIDEO} is missing; make it with \`${MAKE}\``);
-    }
-    await changed;
-    const file = [...(input.files ?? [])].find((f) => f.name === VIDEO);
-    if (!file) throw new Error(`the bench host picked ${picked.names.join(', ')}, not ${VIDEO}`);
-    return file;
-  } finally {
-    input.remove();
-  }
+/** The long video as a disk-backed File, as a user's pick. */
+async function pickVideo(): Promise<File> {
+  // The marker is the video itself: the script writes it under another name and renames it when complete.
+  const picked = await pickHostFiles(['long'], VIDEO, '.mp4');
+  const file = picked.files.find((f) => f.name === VIDEO);
+  if (!file) throw new Error(`no long video: bench/.data/long/${VIDEO} is missing; make it with \`${MAKE}\``);
+  return file;
 }
 
 export const scenario: BenchScenario = {
@@ -101,7 +80,7 @@ export const scenario: BenchScenario = {
   async run(log) {
     const host = window.__benchHost as unknown as Host | undefined;
     if (!host) throw new Error('extract-long needs the Node side of bench/run.mjs (window.__benchHost)');
-    const file = await pickVideo(host);
+    const file = await pickVideo();
     const info = await extractWorker.api.probe(file, VIDEO);
     log(
       `${VIDEO}: ${info.container} ${info.codecString} ${info.width}x${info.height}, ${info.packetCount} frames, ${mb(file.size).toFixed(1)} MB`,

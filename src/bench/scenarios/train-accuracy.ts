@@ -10,15 +10,13 @@ import { useSettings } from '../../state/settings-store';
 import { settingsFromConfig, transferArrays } from '../../state/train-store';
 import { createTrainWorker } from '../../workers/train/client';
 import type { RunResult, RunSpec } from '../../workers/train/loop';
+import { pickHostFiles } from '../host-files';
 import type { BenchRecord, BenchScenario } from '../types';
 
 /** Set folders under bench/.data tried in order (the first with .h5 files is used). */
 export const ACCURACY_SET_DIRS = ['set-12000', 'set-6000'];
 export const ACCURACY_BATCH = 256;
 export const ACCURACY_EPOCHS = 20;
-
-type HostFiles = { dir: string | null; names: string[] };
-type PickFiles = (op: 'files', selector: string, dirs: string[]) => Promise<HostFiles>;
 
 /**
  * Open the .h5 files of the first bench/.data/<dir> holding at least `minFiles` of them as a user does
@@ -29,29 +27,14 @@ export async function openBenchSet(
   dirs: string[],
   minFiles = 2,
 ): Promise<{ dir: string; files: File[]; openS: number } | null> {
-  const host = (window as unknown as { __benchHost?: PickFiles }).__benchHost;
-  if (!host) throw new Error('this scenario needs the Node side of bench/run.mjs (window.__benchHost)');
   for (const d of dirs) {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.multiple = true;
-    input.id = 'bench-train-files';
-    input.hidden = true;
-    document.body.append(input);
-    try {
-      const changed = new Promise((r) => input.addEventListener('change', r, { once: true }));
-      const picked = await host('files', '#bench-train-files', [d]);
-      if (picked.names.length < minFiles || !picked.dir) continue;
-      await changed;
-      const files = [...(input.files ?? [])];
-      const data = useDataStore.getState();
-      for (const s of data.sources) await data.closeSource(s.id);
-      const t0 = performance.now();
-      await useDataStore.getState().openFiles(files);
-      return { dir: picked.dir, files, openS: (performance.now() - t0) / 1000 };
-    } finally {
-      input.remove();
-    }
+    const picked = await pickHostFiles([d]);
+    if (picked.files.length < minFiles || !picked.dir) continue;
+    const data = useDataStore.getState();
+    for (const s of data.sources) await data.closeSource(s.id);
+    const t0 = performance.now();
+    await useDataStore.getState().openFiles(picked.files);
+    return { dir: picked.dir, files: picked.files, openS: (performance.now() - t0) / 1000 };
   }
   return null;
 }

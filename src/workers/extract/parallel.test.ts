@@ -1,6 +1,8 @@
 // The hand-over of a video shared between workers, with stand-in workers whose segments finish out of order:
 // callers must see batches in frame order, previews at once, one merged summary, and one failure stop the rest.
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../core/config/config';
+import { extractOptionsFrom } from '../../core/extract/options';
 import type { ExtractBatch, ExtractOptions, ExtractSummary } from './api';
 import { extractVideo, type ExtractPool } from './parallel';
 import type { VideoInfo } from '../video/demux';
@@ -20,18 +22,7 @@ const info: VideoInfo = {
 };
 const countAt = (frame: number) => (frame % 7 === 0 ? 1 : 0);
 const options = (o: Partial<ExtractOptions> = {}): ExtractOptions => ({
-  minArea: 2000,
-  maxArea: 15000,
-  threshold: 20,
-  blur: 5,
-  dilateIterations: 3,
-  rejectBlue: true,
-  leftBound: 0,
-  rightBound: 0,
-  startFrame: 0,
-  endFrame: 0,
-  limit: 0,
-  jpegQuality: 95,
+  ...extractOptionsFrom(defaultConfig().extract),
   pixelPath: 'i420-swscale',
   previewEveryMs: 0,
   workers: 2,
