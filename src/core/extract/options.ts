@@ -1,17 +1,26 @@
 // From the typed config section `extract` (research defaults, dotted overrides) to the detector's options.
 import type { ExtractConfig } from '../config/config';
 
-export interface CoreExtractOptions {
+/** What the detector needs: the research algorithm's parameters. */
+export interface DetectOptions {
   minArea: number;
   maxArea: number;
   threshold: number;
+  /** Gaussian kernel size (odd). */
   blur: number;
   dilateIterations: number;
   rejectBlue: boolean;
+  /** Columns searched: [leftBound, rightBound); rightBound 0 means the frame width. */
   leftBound: number;
   rightBound: number;
+}
+
+export interface CoreExtractOptions extends DetectOptions {
+  /** First frame of the first pair processed. */
   startFrame: number;
+  /** Process pairs whose earlier frame is below this (exclusive); 0 = to the end. */
   endFrame: number;
+  /** Stop after this many pairs (the research tool's debug limit); 0 = no limit. */
   limit: number;
   jpegQuality: number;
   layerGap: number;

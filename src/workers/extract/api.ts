@@ -8,17 +8,12 @@ import { runTask, TaskRegistry, type TaskContext, type TaskOptions } from '../ta
 import { decodeFrames } from '../video/decode';
 import { openVideo, VideoError, type OpenedVideo, type VideoInfo } from '../video/demux';
 import { FramePixels, type PixelPath } from '../video/frame-pixels';
-import { SpatterDetector, type ContourResult, type DetectOptions } from './detector';
+import type { CoreExtractOptions } from '../../core/extract/options';
+import { SpatterDetector, type ContourResult } from './detector';
 import type { OpenCv } from './opencv-ready';
 
-export interface ExtractOptions extends DetectOptions {
-  /** First frame of the first pair processed. */
-  startFrame: number;
-  /** Process pairs whose earlier frame is below this (exclusive); 0 = to the end. */
-  endFrame: number;
-  /** Stop after this many pairs (the research tool's debug limit); 0 = no limit. */
-  limit: number;
-  jpegQuality: number;
+/** The run's options: the research algorithm's and the run's (core/extract/options) plus how pixels are read. */
+export interface ExtractOptions extends Omit<CoreExtractOptions, 'layerGap' | 'workers'> {
   pixelPath: PixelPath;
   /** Send a preview frame (ImageBitmap) at most this often, ms; 0 = never. */
   previewEveryMs: number;

@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBoxesCsv } from '../../core/extract/csv';
-import { SpatterDetector, type DetectOptions } from './detector';
+import type { DetectOptions } from '../../core/extract/options';
+import { SpatterDetector } from './detector';
 import { whenReady, type OpenCv } from './opencv-ready';
 
 const W = 640;

@@ -5,20 +5,8 @@
 // once per frame size and reused; two frame Mats alternate so each decoded frame is written once.
 import type { Mat, MatVector } from '@techstark/opencv-js';
 import { classifyContour, colourSums, cropRect, type Box, type Verdict } from '../../core/extract/rules';
+import type { DetectOptions } from '../../core/extract/options';
 import type { OpenCv } from './opencv-ready';
-
-export interface DetectOptions {
-  minArea: number;
-  maxArea: number;
-  threshold: number;
-  /** Gaussian kernel size (odd). */
-  blur: number;
-  dilateIterations: number;
-  rejectBlue: boolean;
-  /** Columns searched: [leftBound, rightBound); rightBound 0 means the frame width. */
-  leftBound: number;
-  rightBound: number;
-}
 
 export interface ContourResult {
   /** Bounding rect in full-frame pixels. */
