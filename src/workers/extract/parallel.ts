@@ -169,7 +169,7 @@ export async function extractVideo(
     const pairs = parts.reduce((a, p) => a + p.pairs, 0);
     if (pairs !== total) {
       throw new Error(
-        `${name}: ${total} frame pairs were expected from the container but ${pairs} were decoded; the video may be corrupt.`,
+        `${name}: ${total} frame pairs were expected from the container but ${pairs} were decoded; the video may be corrupt or truncated. Re-encode it (e.g. \`ffmpeg -i IN -c:v libx264 -pix_fmt yuv420p OUT.mp4\`) and drop it again.`,
       );
     }
     const seconds = (performance.now() - t0) / 1000;
