@@ -107,9 +107,9 @@ async function idb(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBReque
     tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
   });
 }
-function saveJob(j: ExtractJob): void {
+async function saveJob(j: ExtractJob): Promise<void> {
   const { file: _f, preview: _p, ...rest } = j;
-  void idb('readwrite', (s) => s.put({ ...rest, file: null })).catch(() => {
+  await idb('readwrite', (s) => s.put({ ...rest, file: null })).catch(() => {
     /* storage blocked: the job stays for this session only */
   });
 }
@@ -164,25 +164,36 @@ export const useExtractStore = create<ExtractState>((set, get) => {
           });
         },
       });
-      patch(job.id, { status: 'done', summary, framesPerSecond: summary.framesPerSecond, etaS: 0 });
-      const done = get().jobs.find((j) => j.id === job.id)!;
+      // The job shows 'done' only once its crops (data library) and the job itself are saved, so a reload
+      // from that moment on keeps both.
+      const label = get().jobs.find((j) => j.id === job.id)?.label ?? job.label;
+      let sourceId: string | undefined;
       if (spool.count > 0) {
         try {
           const src = await useDataStore.getState().addMemorySource({
-            name: done.fileName.replace(/\.[^.]+$/, ''),
-            label: done.label,
+            name: job.fileName.replace(/\.[^.]+$/, ''),
+            label,
             chunks: spool.chunks(),
-            origin: done.fileName,
+            origin: job.fileName,
           });
-          patch(job.id, { sourceId: src.id });
+          sourceId = src.id;
         } catch (e) {
           notifyError(
-            `The ${spool.count} crops of ${done.fileName} could not be added to the data library`,
+            `The ${spool.count} crops of ${job.fileName} could not be added to the data library`,
             e instanceof Error ? e.message : String(e),
           );
         }
       }
-      saveJob(get().jobs.find((j) => j.id === job.id)!);
+      const done: Partial<ExtractJob> = {
+        status: 'done',
+        summary,
+        framesPerSecond: summary.framesPerSecond,
+        etaS: 0,
+        ...(sourceId ? { sourceId } : {}),
+      };
+      const current = get().jobs.find((j) => j.id === job.id);
+      if (current) await saveJob({ ...current, ...done }); // (a job removed meanwhile stays removed)
+      patch(job.id, done);
       useNotices.getState().notify({
         kind: 'info',
         title: `${job.fileName}: ${summary.crops} spatters in ${summary.pairs} frames (${summary.framesPerSecond.toFixed(0)} frames/s on ${summary.workers} worker${summary.workers > 1 ? 's' : ''})`,
