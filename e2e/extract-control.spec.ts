@@ -1,4 +1,4 @@
-// Extract, controlling a run shared between two workers: pause holds both (nothing moves while paused, even
+// Extract, controlling a run shared between two workers (the video dropped on the drop zone): pause holds both (nothing moves while paused, even
 // when the pause lands while the video is still being opened), resume finishes with the reference detections,
 // and a finished extraction — its job, its per-frame log and its crops — is still there after a reload.
 import { readFileSync } from 'node:fs';
@@ -30,8 +30,19 @@ test('pause holds both workers, resume finishes the video, and the result surviv
   const status = page.getByLabel(`Status of ${VIDEO}`);
   const progress = page.getByLabel(`Progress of ${VIDEO}`);
 
-  await test.step('pause as soon as the video starts', async () => {
-    await page.getByLabel(/Videos to extract/).setInputFiles(path.join(fixtures, VIDEO));
+  await test.step('drop the video on the drop zone and pause as soon as it starts', async () => {
+    // A real drop event carrying the file, as dragging it from the desktop does.
+    const bytes = readFileSync(path.join(fixtures, VIDEO)).toString('base64');
+    const transfer = await page.evaluateHandle(
+      ({ b64, name }) => {
+        const dt = new DataTransfer();
+        const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([data], name, { type: 'video/mp4' }));
+        return dt;
+      },
+      { b64: bytes, name: VIDEO },
+    );
+    await page.locator('.extract-drop').dispatchEvent('drop', { dataTransfer: transfer });
     await expect(status).toHaveText('running');
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect(status).toHaveText('paused');

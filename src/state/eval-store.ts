@@ -151,6 +151,13 @@ export interface CropPredictions {
 
 let abort: AbortController | null = null;
 
+/** Stop the evaluation job in progress (if any) and start a new one: its signal. */
+function restartJob(): AbortSignal {
+  abort?.abort();
+  abort = new AbortController();
+  return abort.signal;
+}
+
 /**
  * A run evaluated on splits made with other data settings than it was trained with may be scored on crops it
  * trained on: say which settings differ (the user decides; settings are never changed behind their back).
@@ -214,6 +221,14 @@ function splitOf(
 }
 
 export const useEval = create<EvalState>((set, get) => {
+  /** The chosen model, or null after telling the user to choose one before classifying `what`. */
+  const chosenModel = (what: string): EvalModel | null => {
+    const s = get();
+    const model = s.models.find((m) => m.key === s.activeKey);
+    if (!model)
+      notifyError(`Choose a model before classifying ${what}`, 'Load a run or import a TF.js model.');
+    return model ?? null;
+  };
   const addModel = (m: EvalModel) =>
     set((s) => ({
       models: [...s.models.filter((x) => x.key !== m.key), m],
@@ -240,12 +255,11 @@ export const useEval = create<EvalState>((set, get) => {
     setTrainingArrays: (a) => set({ trainingArrays: a, predictions: null, evaluation: null }),
 
     loadDataSplits: async () => {
-      abort?.abort();
-      abort = new AbortController();
+      const signal = restartJob();
       set({ busy: { what: 'Preparing the splits' } });
       try {
         const arrays = await useDataStore.getState().buildTrainingArrays({
-          signal: abort.signal,
+          signal,
           onProgress: (p) => set({ busy: { what: 'Preparing the splits', progress: p } }),
         });
         // A result on dropped images stays; one on the old splits no longer matches them.
@@ -399,13 +413,12 @@ export const useEval = create<EvalState>((set, get) => {
         );
         return null;
       }
-      abort?.abort();
-      abort = new AbortController();
+      const signal = restartJob();
       warnIfSplitDiffers(model, s.data);
       set({ busy: { what: `Predicting the ${split.name} split` } });
       try {
         const pred = await evalWorker.run('predictSplit', [model.key, split.arrays, split.side, split.name], {
-          signal: abort.signal,
+          signal,
           onProgress: (p) => set({ busy: { what: `Predicting the ${split.name} split`, progress: p } }),
         });
         const classNames =
@@ -509,14 +522,9 @@ export const useEval = create<EvalState>((set, get) => {
 
     classifyResearchBuild: async (h5, perFrameCsv) => {
       const s = get();
-      const model = s.models.find((m) => m.key === s.activeKey);
-      if (!model) {
-        notifyError(`Choose a model before classifying ${h5.name}`, 'Load a run or import a TF.js model.');
-        return null;
-      }
-      abort?.abort();
-      abort = new AbortController();
-      const signal = abort.signal;
+      const model = chosenModel(h5.name);
+      if (!model) return null;
+      const signal = restartJob();
       const side = cacheSide(s);
       try {
         const counts = perFrameCsv
@@ -574,14 +582,8 @@ export const useEval = create<EvalState>((set, get) => {
 
     classifyVideoCrops: async (input) => {
       const s = get();
-      const model = s.models.find((m) => m.key === s.activeKey);
-      if (!model) {
-        notifyError(
-          `Choose a model before classifying ${input.videoName}`,
-          'Load a run or import a TF.js model.',
-        );
-        return null;
-      }
+      const model = chosenModel(input.videoName);
+      if (!model) return null;
       if (input.crops.length !== input.frames.length || input.crops.length !== input.layers.length) {
         notifyError(
           `The extraction of ${input.videoName} is inconsistent`,
@@ -589,9 +591,7 @@ export const useEval = create<EvalState>((set, get) => {
         );
         return null;
       }
-      abort?.abort();
-      abort = new AbortController();
-      const signal = abort.signal;
+      const signal = restartJob();
       const side = cacheSide(s);
       try {
         set({ busy: { what: `Decoding the crops of ${input.videoName}` } });
@@ -643,14 +643,8 @@ export const useEval = create<EvalState>((set, get) => {
     },
 
     classifyVideo: async (file) => {
-      const s = get();
-      if (!s.models.some((m) => m.key === s.activeKey)) {
-        notifyError(`Choose a model before classifying ${file.name}`, 'Load a run or import a TF.js model.');
-        return null;
-      }
-      abort?.abort();
-      abort = new AbortController();
-      const signal = abort.signal;
+      if (!chosenModel(file.name)) return null;
+      const signal = restartJob();
       const what = `Extracting the crops of ${file.name}`;
       set({ busy: { what } });
       let input: VideoCropsInput;

@@ -1,6 +1,8 @@
 // Data-quality rules over measured crops: all-black crops (the research set has 1-2%), undecodable
 // elements, exact duplicates, and implausible sizes. Each finding names the crop's location.
 
+import { hashWords } from './hash-index';
+
 export type FindingRule = 'black' | 'undecodable' | 'duplicate' | 'tiny' | 'empty';
 
 export interface CropLocation {
@@ -94,12 +96,6 @@ export function checkCrop(
 
 /** 64-bit FNV-1a of bytes as 16 hex digits (two 32-bit lanes; fast enough for 600k small crops). */
 export function contentHash(bytes: Uint8Array): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x050c5d1f;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    h1 = Math.imul(h1 ^ b, 0x01000193);
-    h2 = Math.imul(h2 ^ b, 0x01000193) ^ (h1 >>> 15);
-  }
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0') + bytes.length;
+  const [h1, h2] = hashWords(bytes);
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0') + bytes.length;
 }

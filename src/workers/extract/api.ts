@@ -66,15 +66,8 @@ type BatchSink = (b: ExtractBatch) => void | Promise<void>;
 
 const tasks = new TaskRegistry();
 const running = new Set<string>();
-const paused = new Map<string, { resume: Promise<void>; release: () => void }>();
-/** Worker-wide pause (pauseAll): holds running tasks and any task that starts while it is closed. */
+/** The worker-wide pause (pauseAll): holds running tasks and any task that starts while it is closed. */
 let gate: { resume: Promise<void>; release: () => void } | null = null;
-
-function newGate(): { resume: Promise<void>; release: () => void } {
-  let release = () => {};
-  const resume = new Promise<void>((r) => (release = r));
-  return { resume, release };
-}
 let cvLoader: (() => Promise<{ cv: OpenCv }>) | null = null;
 
 export function setOpenCvLoader(load: () => Promise<{ cv: OpenCv }>): void {
@@ -102,12 +95,10 @@ async function encodeJpeg(
   return new Uint8Array(await blob.arrayBuffer());
 }
 
-async function waitIfPaused(ctx: TaskContext, id: string): Promise<void> {
-  for (;;) {
-    const p = paused.get(id) ?? gate;
-    if (!p || ctx.signal.aborted) break;
+async function waitIfPaused(ctx: TaskContext): Promise<void> {
+  while (gate && !ctx.signal.aborted) {
     await Promise.race([
-      p.resume,
+      gate.resume,
       new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true })),
     ]);
   }
@@ -231,7 +222,7 @@ export const api = {
             }
             if (pairs >= totalPairs) break;
             await flush(false);
-            await waitIfPaused(ctx, id);
+            await waitIfPaused(ctx);
             await ctx.checkpoint();
           }
           await flush(true);
@@ -241,7 +232,6 @@ export const api = {
           det.delete();
           batch.preview?.bitmap.close();
           running.delete(id);
-          paused.delete(id);
         }
         const seconds = (performance.now() - t0) / 1000;
         const wanted = o.startFrame === 0 && totalPairs === info.packetCount - 1;
@@ -296,37 +286,27 @@ export const api = {
     });
   },
 
-  pause(taskId: string): boolean {
-    if (paused.has(taskId)) return false;
-    paused.set(taskId, newGate());
-    return true;
-  },
-
-  resume(taskId: string): boolean {
-    const p = paused.get(taskId);
-    paused.delete(taskId);
-    p?.release();
-    return p !== undefined;
-  },
-
   /**
    * Pause every extraction of this worker, including one that starts after the call (a video shared between
    * workers may still be probing when the user pauses). The main thread does not see the bridge's task ids.
    */
   pauseAll(): number {
-    gate ??= newGate();
+    if (!gate) {
+      let release = () => {};
+      const resume = new Promise<void>((r) => (release = r));
+      gate = { resume, release };
+    }
     return running.size;
   },
 
   resumeAll(): number {
     gate?.release();
     gate = null;
-    for (const id of [...paused.keys()]) api.resume(id);
     return running.size;
   },
 
+  /** A paused task stops too: waitIfPaused also wakes on the task's abort. */
   cancel(taskId: string): boolean {
-    api.resume(taskId);
     return tasks.cancel(taskId);
   },
 };

@@ -1,5 +1,6 @@
 // Opening crop sets: drop HDF5 files, pick them, or give a URL (the demo files under public/demo/).
 import { useState } from 'react';
+import { useFileDrop } from '../../shared/use-file-drop';
 import { useDataStore } from '../../../state/data-store';
 
 export function OpenPanel() {
@@ -8,27 +9,16 @@ export function OpenPanel() {
   const addCropImages = useDataStore((s) => s.addCropImages);
   const openErrors = useDataStore((s) => s.openErrors);
   const busy = useDataStore((s) => s.busy);
-  const [over, setOver] = useState(false);
+  const { over, dropHandlers } = useFileDrop((dropped) => {
+    const images = dropped.filter((f) => isCropImage(f));
+    void openFiles(dropped.filter((f) => !isCropImage(f)));
+    if (images.length) void addCropImages(images);
+  });
   const [url, setUrl] = useState('');
   return (
     <section className="card" aria-labelledby="data-open-title">
       <h3 id="data-open-title">Open crop sets</h3>
-      <div
-        className={`dropzone${over ? ' active' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          const dropped = [...e.dataTransfer.files];
-          const images = dropped.filter((f) => isCropImage(f));
-          void openFiles(dropped.filter((f) => !isCropImage(f)));
-          if (images.length) void addCropImages(images);
-        }}
-      >
+      <div className={`dropzone${over ? ' active' : ''}`} {...dropHandlers}>
         <p>
           Drop HDF5 files here (.h5: research layout, vlen uint8 or uint8 image stacks) or JPEG/PNG crops, or
         </p>

@@ -1,7 +1,8 @@
 // Classify a build: every crop of one video, dated by frame and layer, through the chosen model. The input
 // is a video (extracted here with the Extract area's options, then classified) or the research tool's output
 // for a video (its crops HDF5 and its _spatter_at_frame.csv).
-import { useState, type DragEvent } from 'react';
+import { useState } from 'react';
+import { useFileDrop } from '../../shared/use-file-drop';
 import { useEval } from '../../../state/eval-store';
 
 const VIDEO_TYPES = /\.(mp4|m4v|mov|webm|mkv)$/i;
@@ -22,13 +23,10 @@ export function BuildPanel() {
     setVideoName(file.name);
     void classifyVideo(file).finally(() => setVideoName(null));
   };
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    const file = [...e.dataTransfer.files].find(
-      (f) => f.type.startsWith('video/') || VIDEO_TYPES.test(f.name),
-    );
+  const { dropHandlers } = useFileDrop((files) => {
+    const file = files.find((f) => f.type.startsWith('video/') || VIDEO_TYPES.test(f.name));
     if (hasModel) startVideo(file);
-  };
+  });
 
   return (
     <section aria-labelledby="evaluate-build-title" className="card">
@@ -37,12 +35,7 @@ export function BuildPanel() {
         The crops of one video with their per-frame log give a timeline of the predicted gas flow per frame
         and per layer, and a verdict for the whole build.
       </p>
-      <div
-        className="row evaluate-video-drop"
-        onDragOver={(e) => e.preventDefault()}
-        onDrop={onDrop}
-        aria-describedby="evaluate-video-hint"
-      >
+      <div className="row evaluate-video-drop" {...dropHandlers} aria-describedby="evaluate-video-hint">
         <label>
           Classify a video{' '}
           <input

@@ -1,6 +1,7 @@
 // Extract area: drop videos (queued), set the research options, watch the extraction live, step through frames,
 // and take the outputs (crops into the data library, the research CSVs, HDF5 through the data library).
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import { useFileDrop } from '../../shared/use-file-drop';
 import { useDataStore } from '../../../state/data-store';
 import { useExtractStore, type ExtractJob } from '../../../state/extract-store';
 import { downloadFile } from './download';
@@ -105,30 +106,18 @@ function JobRow({ job, selected }: { job: ExtractJob; selected: boolean }) {
 export function ExtractArea() {
   const jobs = useExtractStore((s) => s.jobs);
   const selectedId = useExtractStore((s) => s.selectedId);
-  const [over, setOver] = useState(false);
   useEffect(() => {
     void useExtractStore.getState().restore();
   }, []);
   const selected = jobs.find((j) => j.id === selectedId) ?? null;
-  const add = (files: FileList | null) => {
+  const add = (files: FileList | File[] | null) => {
     if (files && files.length) useExtractStore.getState().addFiles([...files]);
   };
+  const { over, dropHandlers } = useFileDrop(add);
   return (
     <section aria-labelledby="extract-title" className="extract-area">
       <h2 id="extract-title">Extract</h2>
-      <div
-        className={`extract-drop${over ? ' extract-drop-over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          add(e.dataTransfer.files);
-        }}
-      >
+      <div className={`extract-drop${over ? ' extract-drop-over' : ''}`} {...dropHandlers}>
         <label>
           Videos to extract (MP4/H.264, WebM/VP8/VP9, AV1)
           <input
