@@ -131,8 +131,6 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     const t0 = performance.now();
     patch(job.id, { status: 'running', firstFrame: opts.startFrame, counts, boxes, cropCount: 0 });
     try {
-      const info = await extractWorker.api.probe(job.file!, job.fileName);
-      patch(job.id, { info });
       const onBatch = (b: ExtractBatch) => {
         for (let i = 0; i < b.counts.length; i++) {
           counts.push(b.counts[i]!);
@@ -153,6 +151,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       };
       const summary = await extractVideo(job.file!, job.fileName, opts, onBatch, {
         signal: abort.signal,
+        onInfo: (info) => patch(job.id, { info }),
         onProgress: (p) => {
           const s = (performance.now() - t0) / 1000;
           const fps = p.done / Math.max(s, 1e-3);

@@ -7,9 +7,9 @@
 import { proxy } from 'comlink';
 import { pairRange, splitPairs, type PairSegment } from '../../core/extract/segments';
 import type { ProgressFn } from '../task';
-import type { ExtractBatch, ExtractOptions, ExtractSummary } from './api';
 import type { WorkerBridge } from '../bridge';
-import type { ExtractApi } from './api';
+import type { VideoInfo } from '../video/demux';
+import type { ExtractApi, ExtractBatch, ExtractOptions, ExtractSummary } from './api';
 import { extractWorker, extractWorkers, MAX_EXTRACT_WORKERS } from './client';
 
 interface Queued {
@@ -43,6 +43,8 @@ async function unpark(q: Queued): Promise<ExtractBatch> {
 export interface ExtractVideoOptions {
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+  /** The container's facts as soon as the video is opened (before any frame is decoded). */
+  onInfo?: (info: VideoInfo) => void;
 }
 
 /** The workers a run may use (the app's pool; tests pass stand-ins). */
@@ -75,6 +77,7 @@ export async function extractVideo(
   // Workers load opencv.js while the first one reads the container.
   const warming = workers.map((w) => w.api.warmUp().catch(() => false));
   const info = await workers[0]!.api.probe(file, name);
+  run.onInfo?.(info);
   run.signal?.throwIfAborted();
   const range = pairRange(info.packetCount, o);
   const segments = splitPairs(range, wanted);
@@ -87,7 +90,6 @@ export async function extractVideo(
     });
   }
 
-  const bridges = workers;
   const abort = new AbortController();
   const stop = () => abort.abort();
   run.signal?.addEventListener('abort', stop, { once: true });
@@ -136,7 +138,7 @@ export async function extractVideo(
     });
     const segOptions: ExtractOptions = { ...o, startFrame: seg.start, endFrame: seg.end, limit: 0 };
     try {
-      const summary = await bridges[k]!.run('extract', [file, name, segOptions, sink], {
+      const summary = await workers[k]!.run('extract', [file, name, segOptions, sink], {
         signal: abort.signal,
         onProgress: (p) => {
           done[k] = p.done;
