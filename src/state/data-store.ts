@@ -15,7 +15,8 @@ import { useSettings } from './settings-store';
 
 export interface MemorySourceInput {
   name: string;
-  label: number;
+  /** null: unlabelled (the user is asked to choose; never guessed). */
+  label: number | null;
   /** JPEG bytes of each crop (small sets)... */
   crops?: Uint8Array[];
   /** ...or the crops as Blob chunks (extraction of long videos: the bytes stay out of the page's heap). */
@@ -249,7 +250,7 @@ export const useDataStore = create<DataState>((set, get) => {
       }
       name = name.replace(/[_\-\s.\d]+$/, '') || first;
       const classes = classDefs(get().classNames);
-      const label = inferLabel(name, classes) ?? inferLabel(first, classes) ?? 0;
+      const label = inferLabel(name, classes) ?? inferLabel(first, classes);
       await get().addMemorySource({ name, label, crops, origin: `${files.length} dropped image files` });
     },
 

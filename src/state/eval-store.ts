@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
 import { allMetricsCsv, configDiff } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
+import { metricsOfSummary, type EvaluationRecord } from '../core/eval/records';
 import { datesFromPerFrameCounts, timelineCsv, type CropPrediction } from '../core/eval/timeline';
 import { parseSpatterAtFrameCsv } from '../core/extract/csv';
 import {
@@ -32,6 +33,8 @@ import type { ModelInfo } from '../workers/eval/tfjs-model';
 import type { Progress } from '../workers/task';
 import { extractVideoCrops } from './classify-video';
 import { useDataStore } from './data-store';
+import { useDatasets } from './dataset-store';
+import { useEvaluations } from './evaluations-store';
 import { useExtractStore } from './extract-store';
 import { notifyError, useNotices } from './notices-store';
 import { useRuns, type RunRecord } from './runs-store';
@@ -61,6 +64,12 @@ export interface DroppedSet {
 
 export type DataChoice = SplitName | 'dropped';
 
+/**
+ * Whose split a run is evaluated on: its own frozen dataset version (the default, and the only way to its own
+ * test score) or the data library as it is now (other data: stored as a separate evaluation, labelled so).
+ */
+export type DataBasis = 'own' | 'library';
+
 export interface EvalState {
   models: EvalModel[];
   activeKey: string | null;
@@ -68,6 +77,12 @@ export interface EvalState {
   trainingArrays: TrainingArrays | null;
   dropped: DroppedSet | null;
   data: DataChoice;
+  basis: DataBasis;
+  /** The dataset version the library splits (`trainingArrays`) were frozen as. */
+  libraryVersionId: string | null;
+  /** What the shown evaluation was made on (stored as an evaluation record). */
+  lastRecord: EvaluationRecord | null;
+  setBasis(b: DataBasis): void;
   predictions: PredictionSet | null;
   /** The crops behind `predictions` (to show them), side x side grey each. */
   predictionCrops: { x: Uint8Array; side: number } | null;
@@ -243,6 +258,10 @@ export const useEval = create<EvalState>((set, get) => {
     trainingArrays: null,
     dropped: null,
     data: 'test',
+    basis: 'own',
+    libraryVersionId: null,
+    lastRecord: null,
+    setBasis: (b) => set({ basis: b, predictions: null, evaluation: null, lastRecord: null }),
     predictions: null,
     predictionCrops: null,
     evaluation: null,
@@ -258,15 +277,21 @@ export const useEval = create<EvalState>((set, get) => {
       const signal = restartJob();
       set({ busy: { what: 'Preparing the splits' } });
       try {
-        const arrays = await useDataStore.getState().buildTrainingArrays({
-          signal,
-          onProgress: (p) => set({ busy: { what: 'Preparing the splits', progress: p } }),
-        });
+        const onProgress = (p: Progress) => set({ busy: { what: 'Preparing the splits', progress: p } });
+        // The library's splits are frozen as a dataset version too, so an evaluation on them names its data.
+        const version = await useDatasets.getState().freezeCurrent({ signal, onProgress });
+        const arrays = await useDatasets.getState().arraysFor(version.id, { signal, onProgress });
         // A result on dropped images stays; one on the old splits no longer matches them.
         set((st) =>
           st.data === 'dropped'
-            ? { trainingArrays: arrays }
-            : { trainingArrays: arrays, predictions: null, evaluation: null },
+            ? { trainingArrays: arrays, libraryVersionId: version.id }
+            : {
+                trainingArrays: arrays,
+                libraryVersionId: version.id,
+                predictions: null,
+                evaluation: null,
+                lastRecord: null,
+              },
         );
       } catch (e) {
         if ((e as Error).name !== 'AbortError') notifyError('The splits could not be prepared', message(e));
@@ -403,7 +428,21 @@ export const useEval = create<EvalState>((set, get) => {
         notifyError('Choose a model to evaluate', 'Load a run from the Runs area or import a TF.js model.');
         return null;
       }
-      const split = splitOf(s);
+      const run = model.runId ? useRuns.getState().runs.find((r) => r.id === model.runId) : undefined;
+      const ownVersion = s.data !== 'dropped' && s.basis === 'own' ? run?.datasetVersionId : undefined;
+      let split = splitOf(s);
+      if (ownVersion && s.data !== 'dropped') {
+        const which = s.data;
+        set({ busy: { what: `Rebuilding the ${which} split of the run’s dataset version` } });
+        try {
+          const a = await useDatasets.getState().arraysFor(ownVersion, { splits: [which] });
+          split = { arrays: a[which], side: a.side, name: which, classNames: a.classNames };
+        } catch (e) {
+          set({ busy: null });
+          notifyError(`The ${which} split of ${model.label} could not be rebuilt`, message(e));
+          return null;
+        }
+      }
       if (!split) {
         notifyError(
           s.data === 'dropped' ? 'Some dropped images have no label' : `There is no ${s.data} split yet`,
@@ -414,7 +453,7 @@ export const useEval = create<EvalState>((set, get) => {
         return null;
       }
       const signal = restartJob();
-      warnIfSplitDiffers(model, s.data);
+      if (!ownVersion) warnIfSplitDiffers(model, s.data);
       set({ busy: { what: `Predicting the ${split.name} split` } });
       try {
         const pred = await evalWorker.run('predictSplit', [model.key, split.arrays, split.side, split.name], {
@@ -434,15 +473,29 @@ export const useEval = create<EvalState>((set, get) => {
           evaluation: ev,
           summaries: { ...st.summaries, [model.key]: summary },
         }));
-        // Keep the evaluation with the run, so the Runs area can list and compare it.
-        const run = model.runId ? useRuns.getState().runs.find((r) => r.id === model.runId) : undefined;
-        if (run) {
-          const withEval: RunWithExtras = { ...run, evaluation: summary };
-          void useRuns
-            .getState()
-            .saveRun(withEval)
-            .catch(() => undefined);
-        }
+        // Every evaluation is its own record (run × dataset version × split); the run's recorded test
+        // metrics are never touched.
+        const versionId = ownVersion ?? (s.data === 'dropped' ? null : s.libraryVersionId);
+        const record = await useEvaluations
+          .getState()
+          .add({
+            runId: run?.id ?? null,
+            checkpoint: null,
+            modelVersionId: null,
+            datasetVersionId: versionId ?? 'dropped-images',
+            split: s.data === 'dropped' ? 'all' : s.data,
+            own: Boolean(ownVersion) && s.data === 'test',
+            metrics: metricsOfSummary(summary),
+            predictionsKey: null,
+            threshold: get().threshold,
+            note: ownVersion
+              ? `the run’s own ${s.data} split`
+              : s.data === 'dropped'
+                ? `${split.arrays.y.length} dropped images`
+                : `the data library’s ${s.data} split (other data than the run’s own)`,
+          })
+          .catch(() => null);
+        set({ lastRecord: record });
         return ev;
       } catch (e) {
         if ((e as Error).name !== 'AbortError') notifyError(`Evaluating ${model.label} failed`, message(e));

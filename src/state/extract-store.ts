@@ -25,7 +25,8 @@ export interface ExtractJob {
   fileName: string;
   /** The dropped file; null for jobs restored after a reload. */
   file: File | null;
-  label: number;
+  /** Class of the video's crops; null when its name says nothing: the crops stay unlabelled until chosen. */
+  label: number | null;
   status: JobStatus;
   error?: string;
   info?: VideoInfo;
@@ -63,7 +64,7 @@ interface ExtractState {
   resetOptions(): void;
   setPixelPath(p: PixelPath): void;
   select(id: string): void;
-  setLabel(id: string, label: number): void;
+  setLabel(id: string, label: number | null): void;
   pause(id: string): void;
   resume(id: string): void;
   cancel(id: string): void;
@@ -234,7 +235,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
         id: `x${Date.now().toString(36)}-${++seq}`,
         fileName: file.name,
         file,
-        label: opts.labels?.[i] ?? inferLabel(file.name.replace(/\.[^.]+$/, '')) ?? 0,
+        label: opts.labels?.[i] ?? inferLabel(file.name.replace(/\.[^.]+$/, '')) ?? null,
         status: 'queued',
         firstFrame: 0,
         counts: [],

@@ -15,6 +15,8 @@ export interface RunRecord {
   backend: string;
   config: StudioConfig;
   splitDescription: string;
+  /** The immutable dataset version the run was trained on (absent for runs made before versions existed). */
+  datasetVersionId?: string;
   status: RunStatus | 'running' | 'interrupted';
   message: string;
   history: MetricHistory;

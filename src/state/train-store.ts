@@ -15,7 +15,7 @@ import { transfer } from '../workers/bridge';
 import { trainWorker } from '../workers/train/client';
 import type { ModelInfo } from '../workers/train/models/registry';
 import type { LiveInfo, ResumeState, RunResult, TrainEvents, TrainingSettings } from '../workers/train/loop';
-import { useDataStore } from './data-store';
+import { useDatasets } from './dataset-store';
 import { notifyError } from './notices-store';
 import { useRuns, type RunRecord } from './runs-store';
 import { useSettings } from './settings-store';
@@ -44,6 +44,24 @@ export interface TrainState {
   pause(): void;
   resume(): void;
   stop(): void;
+}
+
+/**
+ * Why a run cannot be continued exactly now (null when it can): it needs its own dataset version, and every
+ * source of that version open (matched by content digest).
+ */
+export async function resumeProblem(run: RunRecord): Promise<string | null> {
+  if (!run.datasetVersionId) {
+    return `${run.name} was trained before dataset versions existed: its data cannot be rebuilt exactly, so it cannot be continued. Start a new run.`;
+  }
+  const v = await useDatasets.getState().get(run.datasetVersionId);
+  if (!v)
+    return `The dataset version of ${run.name} (${run.datasetVersionId}) is no longer stored in this browser. Start a new run.`;
+  const check = await useDatasets.getState().check(run.datasetVersionId);
+  if (check.missingSources.length) {
+    return `Continuing ${run.name} needs its dataset version ${v.name} (${v.id}) exactly, but ${check.missingSources.length > 1 ? 'these sources are' : 'this source is'} not open: ${check.missingSources.join(', ')}. Open the same file${check.missingSources.length > 1 ? 's' : ''} in the Data area (a file with other content does not count), then continue.`;
+  }
+  return null;
 }
 
 export function settingsFromConfig(c: StudioConfig): TrainingSettings {
@@ -101,11 +119,14 @@ export const useTrain = create<TrainState>((set, get) => ({
       if (!settings.capabilities) await settings.detect();
       const backend = useSettings.getState().activeBackend()?.backend ?? 'wasm';
       if (!runs.loaded) await runs.load().catch(() => undefined);
-      arrays = await useDataStore.getState().buildTrainingArrays();
       if (opts.resumeRunId) {
         const prev = useRuns.getState().runs.find((r) => r.id === opts.resumeRunId);
         const latest = await useRuns.getState().loadLatest(opts.resumeRunId);
         if (!prev || !latest) throw new Error(`Run ${opts.resumeRunId} has no saved state to resume from`);
+        const problem = await resumeProblem(prev);
+        if (problem) throw new Error(problem);
+        set({ message: 'Rebuilding the run’s dataset version…' });
+        arrays = await useDatasets.getState().arraysFor(prev.datasetVersionId!);
         run = {
           ...prev,
           status: 'running',
@@ -115,6 +136,9 @@ export const useTrain = create<TrainState>((set, get) => ({
         resume = latest;
       } else {
         const config = useSettings.getState().config;
+        // Every run is bound to an immutable dataset version: its crops, labels and split never change.
+        const version = await useDatasets.getState().freezeCurrent();
+        arrays = await useDatasets.getState().arraysFor(version.id);
         const id = `run-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         run = {
           id,
@@ -124,6 +148,7 @@ export const useTrain = create<TrainState>((set, get) => ({
           backend,
           config,
           splitDescription: arrays.splitDescription,
+          datasetVersionId: version.id,
           status: 'running',
           message: '',
           history: emptyHistory(),
@@ -158,6 +183,16 @@ export const useTrain = create<TrainState>((set, get) => ({
       },
       epoch: (p: EpochPoint) => {
         set((s) => ({ history: { ...s.history, epochs: [...s.history.epochs, p] } }));
+      },
+      epochEnd: async (state) => {
+        try {
+          await useRuns.getState().saveLatest(run.id, state);
+        } catch (e) {
+          notifyError(
+            `The resume point after epoch ${state.epoch} of ${run.name} was not saved`,
+            e instanceof Error ? e.message : String(e),
+          );
+        }
       },
       checkpoint: async (c) => {
         try {

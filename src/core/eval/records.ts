@@ -41,3 +41,34 @@ export function evaluationDataLabel(r: Pick<EvaluationRecord, 'datasetVersionId'
   const short = r.datasetVersionId.slice(0, 11);
   return `${short} · ${r.split}${r.own ? ' (the run’s own test split)' : ''}`;
 }
+
+/** The stored metrics of an evaluation summary: binary problems report class 1, others the macro average. */
+export function metricsOfSummary(
+  s: {
+    total: number;
+    accuracy: number;
+    confusion: number[][];
+    perClass: { precision: number; recall: number; f1: number }[];
+  },
+  excluded: Record<string, number> = {},
+): EvaluationMetrics {
+  const pc = s.perClass;
+  const pick =
+    pc.length === 2
+      ? pc[1]!
+      : {
+          precision: pc.reduce((a, c) => a + c.precision, 0) / Math.max(1, pc.length),
+          recall: pc.reduce((a, c) => a + c.recall, 0) / Math.max(1, pc.length),
+          f1: pc.reduce((a, c) => a + c.f1, 0) / Math.max(1, pc.length),
+        };
+  return {
+    count: s.total,
+    accuracy: s.accuracy,
+    loss: null,
+    precision: pick.precision,
+    recall: pick.recall,
+    f1: pick.f1,
+    confusion: s.confusion,
+    excluded,
+  };
+}

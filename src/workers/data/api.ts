@@ -5,6 +5,7 @@ import type { ClassDef } from '../../core/data/labels';
 import type { FindingRule } from '../../core/data/quality';
 import type { SplitOptions } from '../../core/data/splits';
 import type { TrainingArrays } from '../../core/data/training-arrays';
+import type { DatasetVersionHeader, LabelSource } from '../../core/dataset/version';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import {
   decodeWithImageBitmap,
@@ -240,6 +241,39 @@ export const api = {
   ): Promise<TrainingArrays> {
     return runTask(tasks, taskOpts, async (ctx) => {
       const a = await (await library()).buildTrainingArrays(opts, ctx);
+      return Comlink.transfer(a, [a.train.x.buffer, a.val.x.buffer, a.test.x.buffer] as ArrayBuffer[]);
+    });
+  },
+
+  async setCropLabels(
+    crops: { sourceId: string; dataset: string; index: number }[],
+    label: number | null,
+    source?: LabelSource,
+  ) {
+    return (await library()).setCropLabels(crops, label, source);
+  },
+
+  /** The library now as a dataset version's content (header + packed items), split made with `opts`. */
+  versionSnapshot(opts: { side: number; split: SplitOptions }, taskOpts?: TaskOptions) {
+    return runTask(tasks, taskOpts, async (ctx) => {
+      const v = await (await library()).versionSnapshot(opts, ctx);
+      return Comlink.transfer(v, [v.itemBytes.buffer as ArrayBuffer]);
+    });
+  },
+
+  checkVersion(header: DatasetVersionHeader, itemBytes: Uint8Array, taskOpts?: TaskOptions) {
+    return runTask(tasks, taskOpts, async (ctx) => (await library()).checkVersion(header, itemBytes, ctx));
+  },
+
+  /** Training arrays of a dataset version (its own crops, labels and split). */
+  arraysForVersion(
+    header: DatasetVersionHeader,
+    itemBytes: Uint8Array,
+    opts: { side: number; splits?: ('train' | 'val' | 'test')[] },
+    taskOpts?: TaskOptions,
+  ): Promise<TrainingArrays> {
+    return runTask(tasks, taskOpts, async (ctx) => {
+      const a = await (await library()).arraysForVersion(header, itemBytes, opts, ctx);
       return Comlink.transfer(a, [a.train.x.buffer, a.val.x.buffer, a.test.x.buffer] as ArrayBuffer[]);
     });
   },

@@ -18,6 +18,18 @@ import { checkCrop, where, type Finding, type FindingRule } from '../../core/dat
 import { makeSplit, type SplitOptions, type SplitResult } from '../../core/data/splits';
 import { summarize, type Summary } from '../../core/data/stats';
 import type { SplitArrays, TrainingArrays } from '../../core/data/training-arrays';
+import {
+  DatasetVersionError,
+  decodeItems,
+  emptyItems,
+  encodeItems,
+  LABEL_SOURCES,
+  SPLIT_NAMES,
+  UNLABELLED,
+  type DatasetSourceRef,
+  type DatasetVersionHeader,
+  type LabelSource,
+} from '../../core/dataset/version';
 import type { TaskContext } from '../task';
 import {
   H5FileReader,
@@ -62,7 +74,10 @@ export interface LibraryEnv {
 /** Crops given to the library directly: as byte arrays, or as Blob chunks (extraction of long videos). */
 export interface MemorySource {
   name: string;
-  label: number;
+  /** The class of every crop, or null: unlabelled until the user chooses (never guessed). */
+  label: number | null;
+  /** Where the label came from (default: the user, when a label is given). */
+  labelSource?: LabelSource;
   origin: string;
   crops?: Uint8Array[];
   chunks?: CropChunk[];
@@ -101,8 +116,12 @@ interface DsEntry {
   /** Brightest grey after decoding; -2 not decoded yet, -1 undecodable. */
   maxGrey: Int16Array;
   flags: Uint8Array;
-  /** Per-crop label from an imported CSV; 255 = the source's label. */
+  /** Per-crop label (imported CSV, the user's per-crop choice…); 255 = the source's label. */
   labels: Uint8Array | null;
+  /** Where each per-crop label came from (LABEL_SOURCES code), alongside `labels`. */
+  labelSources: Uint8Array | null;
+  /** Running content digest of the crops in index order (two 32-bit lanes), complete once indexed. */
+  digest: Uint32Array;
   indexed: boolean;
   /** Decode cache: count x side x side grey pixels, and the side it was made with. */
   cache: Uint8Array | null;
@@ -120,6 +139,8 @@ interface SourceEntry {
   origin: string;
   sizeBytes: number;
   label: number | null;
+  /** Where the source-wide label came from. */
+  labelSource: LabelSource;
   group: string;
   datasets: DsEntry[];
   skipped: { path: string; reason: string }[];
@@ -150,6 +171,9 @@ export interface SourceSummary {
   origin: string;
   sizeBytes: number;
   label: number | null;
+  labelSource: LabelSource;
+  /** Content digest of the crops (DIGEST_METHOD), or null until the source is indexed. */
+  contentDigest: string | null;
   group: string;
   count: number;
   datasets: DatasetSummary[];
@@ -198,6 +222,8 @@ export interface SplitSummary {
 }
 
 const NO_LABEL = 255;
+/** How source content digests are made (shown with a version): FNV words of every crop's bytes, in order. */
+export const DIGEST_METHOD = 'fnv64 of every crop, in order';
 const READ_BATCH = 256;
 
 /**
@@ -233,6 +259,8 @@ function newDs(name: string, count: number, dtype: string, info: DatasetInfo | n
     maxGrey: new Int16Array(count).fill(-2),
     flags: new Uint8Array(count),
     labels: null,
+    labelSources: null,
+    digest: new Uint32Array([0x811c9dc5, 0x050c5d1f]),
     indexed: false,
     cache: null,
     cacheFile: null,
@@ -286,7 +314,7 @@ export class DataLibrary {
       if (!read) throw new Error(`${src.name}: crops kept as Blob chunks cannot be read in this environment`);
       list = new ChunkedCropList(src.chunks, read);
     } else list = new ArrayCropList(src.crops ?? []);
-    const s = this.addSource(src.name, 'memory', src.origin, 0, null, list, null, src.label);
+    const s = this.addSource(src.name, 'memory', src.origin, 0, null, list, null, src.label, src.labelSource);
     this.split = null;
     return s;
   }
@@ -307,6 +335,7 @@ export class DataLibrary {
     memory: CropList | null,
     unmount: (() => void) | null,
     label: number | null,
+    labelSource?: LabelSource,
   ): SourceSummary {
     const datasets = reader
       ? reader.datasets.map((d) => newDs(d.name, d.count, d.dtype, d))
@@ -320,6 +349,7 @@ export class DataLibrary {
       origin,
       sizeBytes: kind === 'memory' ? memory!.byteLength : sizeBytes,
       label: label ?? inferLabel(name, this.classes),
+      labelSource: label !== null ? (labelSource ?? 'user') : 'file-name',
       group: kind === 'file' ? sourceOfFile(name) : origin,
       datasets,
       skipped: reader?.skipped ?? [],
@@ -344,8 +374,34 @@ export class DataLibrary {
   }
 
   setLabel(id: string, label: number | null): void {
-    this.source(id).label = label;
+    const s = this.source(id);
+    s.label = label;
+    s.labelSource = 'user';
     this.split = null;
+  }
+
+  /** Label single crops (the user's per-crop choice, pseudo-labels…); null clears the crop's own label. */
+  setCropLabels(
+    crops: { sourceId: string; dataset: string; index: number }[],
+    label: number | null,
+    source: LabelSource = 'user',
+  ): number {
+    const code = LABEL_SOURCES.indexOf(source);
+    let n = 0;
+    for (const c of crops) {
+      const s = this.source(c.sourceId);
+      const d = s.datasets.find((x) => x.name === c.dataset);
+      if (!d || c.index < 0 || c.index >= d.count) {
+        throw new Error(`${s.name} has no crop ${c.dataset}[${c.index}]`);
+      }
+      d.labels ??= new Uint8Array(d.count).fill(NO_LABEL);
+      d.labelSources ??= new Uint8Array(d.count);
+      d.labels[c.index] = label ?? NO_LABEL;
+      d.labelSources[c.index] = label === null ? 0 : code;
+      n++;
+    }
+    this.split = null;
+    return n;
   }
 
   setClasses(classes: readonly ClassDef[]): void {
@@ -397,7 +453,14 @@ export class DataLibrary {
     return this.summaries();
   }
 
+  /** Fold one crop's content words into its dataset's running digest (crops are indexed in order). */
+  private foldDigest(d: DsEntry, h1: number, h2: number, len: number): void {
+    d.digest[0] = Math.imul(d.digest[0]! ^ h1, 0x01000193);
+    d.digest[1] = Math.imul(d.digest[1]! ^ h2, 0x01000193) ^ (len + 1);
+  }
+
   private recordUnreadable(s: SourceEntry, d: DsEntry, i: number, e: unknown): void {
+    this.foldDigest(d, 0xdeadbeef, 0xdeadbeef, 0);
     d.maxGrey[i] = -1;
     d.flags[i]! |= FLAG_BITS.undecodable;
     this.findings.push({
@@ -412,6 +475,8 @@ export class DataLibrary {
   private measureStored(s: SourceEntry, d: DsEntry, i: number, c: StoredCrop): void {
     const loc = { file: s.name, dataset: d.name, index: i };
     if (c.kind === 'encoded') {
+      const [w1, w2] = hashWords(c.bytes);
+      this.foldDigest(d, w1, w2, c.bytes.length);
       d.bytes[i] = c.bytes.length;
       const size = jpegSize(c.bytes);
       if (size) {
@@ -425,7 +490,7 @@ export class DataLibrary {
           checkCrop(loc, { width: 0, height: 0, bytes: 0, maxGrey: -1, hash: '' }, new Map()),
         );
       } else {
-        const [h1, h2] = hashWords(c.bytes);
+        const [h1, h2] = [w1, w2];
         const first = this.seenHashes.firstOrAdd(
           h1,
           h2,
@@ -442,6 +507,8 @@ export class DataLibrary {
         }
       }
     } else {
+      const [w1, w2] = hashWords(c.data);
+      this.foldDigest(d, w1, w2, c.data.length);
       d.bytes[i] = c.data.length;
       d.width[i] = c.width;
       d.height[i] = c.height;
@@ -635,6 +702,12 @@ export class DataLibrary {
     return s.label;
   }
 
+  private labelSourceOf(s: SourceEntry, d: DsEntry, i: number): LabelSource {
+    const own = d.labels?.[i];
+    if (own !== undefined && own !== NO_LABEL) return LABEL_SOURCES[d.labelSources?.[i] ?? 0] ?? 'user';
+    return s.label === null ? 'unlabelled' : s.labelSource;
+  }
+
   /** Every crop in index order (sources, datasets, elements) — the research CSV rows. */
   indexRows(): IndexRow[] {
     const rows: IndexRow[] = [];
@@ -675,7 +748,9 @@ export class DataLibrary {
         continue;
       }
       d.labels ??= new Uint8Array(d.count).fill(NO_LABEL);
+      d.labelSources ??= new Uint8Array(d.count);
       d.labels[r.dsIdx] = r.label;
+      d.labelSources[r.dsIdx] = LABEL_SOURCES.indexOf('csv');
       matched++;
     }
     this.split = null;
@@ -730,6 +805,8 @@ export class DataLibrary {
       origin: s.origin,
       sizeBytes: s.sizeBytes,
       label: s.label,
+      labelSource: s.label === null ? 'unlabelled' : s.labelSource,
+      contentDigest: this.sourceDigest(s),
       group: s.group,
       count: datasets.reduce((a, d) => a + d.count, 0),
       datasets,
@@ -920,6 +997,171 @@ export class DataLibrary {
       train: gather(split.train),
       val: gather(split.val),
       test: gather(split.test),
+    };
+  }
+
+  // ---- dataset versions ----------------------------------------------------------------------------
+
+  /** The content digest of a source: every crop's bytes in order, per dataset; null until indexed. */
+  private sourceDigest(s: SourceEntry): string | null {
+    if (!s.datasets.every((d) => d.indexed)) return null;
+    const words: number[] = [];
+    for (const d of s.datasets) {
+      const [n1, n2] = hashWords(new TextEncoder().encode(d.name));
+      words.push(d.count, d.digest[0]!, d.digest[1]!, n1, n2);
+    }
+    const [h1, h2] = hashWords(new Uint8Array(Uint32Array.from(words).buffer));
+    return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+  }
+
+  /**
+   * The current library as a dataset version's content: every crop with its label and label source, and the
+   * split made now with `opts` (crops that are unlabelled or undecodable are in no split). Decodes first, so the
+   * split leaves out exactly what training would.
+   */
+  async versionSnapshot(
+    opts: { side: number; split: SplitOptions },
+    ctx?: TaskContext,
+  ): Promise<{ header: DatasetVersionHeader; itemBytes: Uint8Array }> {
+    await this.index(ctx);
+    await this.decodeAll(opts.side, ctx);
+    const summary = this.makeSplit(opts.split);
+    const split = this.split!;
+    const total = this.totalCrops();
+    const items = emptyItems(total);
+    const refs: DatasetSourceRef[] = [];
+    let o = 0;
+    const excluded = SPLIT_NAMES.indexOf('excluded');
+    for (const s of this.sources) {
+      const si = refs.length;
+      refs.push({
+        id: s.id,
+        name: s.name,
+        kind: s.kind,
+        contentDigest: this.sourceDigest(s) ?? '',
+        digestMethod: DIGEST_METHOD,
+        sizeBytes: s.sizeBytes,
+        datasets: s.datasets.map((d) => d.name),
+        crops: s.datasets.reduce((a, d) => a + d.count, 0),
+      });
+      s.datasets.forEach((d, di) => {
+        for (let i = 0; i < d.count; i++, o++) {
+          const l = this.labelOf(s, d, i);
+          items.source[o] = si;
+          items.dataset[o] = di;
+          items.index[o] = i;
+          items.label[o] = l ?? UNLABELLED;
+          items.labelSource[o] = LABEL_SOURCES.indexOf(this.labelSourceOf(s, d, i));
+          items.split[o] = excluded;
+        }
+      });
+    }
+    const mark = (ordinals: Uint32Array, code: number) => {
+      for (const x of ordinals) {
+        const { d, i } = this.locate(x);
+        if (d.maxGrey[i]! >= 0) items.split[x] = code;
+      }
+    };
+    mark(split.train, SPLIT_NAMES.indexOf('train'));
+    mark(split.val, SPLIT_NAMES.indexOf('val'));
+    mark(split.test, SPLIT_NAMES.indexOf('test'));
+    return {
+      header: {
+        classNames: this.classes.map((c) => c.name),
+        sources: refs,
+        splitRecipe: summary.description,
+        parent: null,
+      },
+      itemBytes: encodeItems(items),
+    };
+  }
+
+  /** Open sources by content digest (index first so digests are known). */
+  private sourcesByDigest(): Map<string, SourceEntry> {
+    const out = new Map<string, SourceEntry>();
+    for (const s of this.sources) {
+      const dg = this.sourceDigest(s);
+      if (dg && !out.has(dg)) out.set(dg, s);
+    }
+    return out;
+  }
+
+  /** Which of a version's sources are not open now (by content digest), and how many labels differ now. */
+  async checkVersion(
+    header: DatasetVersionHeader,
+    itemBytes: Uint8Array,
+    ctx?: TaskContext,
+  ): Promise<{ missingSources: string[]; changedLabels: number }> {
+    await this.index(ctx);
+    const open = this.sourcesByDigest();
+    const missingSources = header.sources.filter((r) => !open.has(r.contentDigest)).map((r) => r.name);
+    const items = decodeItems(itemBytes);
+    let changedLabels = 0;
+    for (let k = 0; k < items.index.length; k++) {
+      const ref = header.sources[items.source[k]!]!;
+      const s = open.get(ref.contentDigest);
+      const d = s?.datasets.find((x) => x.name === ref.datasets[items.dataset[k]!]);
+      if (!s || !d) continue;
+      if ((this.labelOf(s, d, items.index[k]!) ?? UNLABELLED) !== items.label[k]) changedLabels++;
+    }
+    return { missingSources, changedLabels };
+  }
+
+  /**
+   * The training arrays of a dataset version: its own crops, labels and split, whatever the library's labels
+   * and order are now. Every source must be open (matched by content digest); a missing one is named.
+   */
+  async arraysForVersion(
+    header: DatasetVersionHeader,
+    itemBytes: Uint8Array,
+    opts: { side: number; splits?: ('train' | 'val' | 'test')[] },
+    ctx?: TaskContext,
+  ): Promise<TrainingArrays> {
+    await this.index(ctx);
+    const open = this.sourcesByDigest();
+    const missing = header.sources.filter((r) => !open.has(r.contentDigest));
+    if (missing.length) {
+      throw new DatasetVersionError(
+        `The dataset version needs ${missing.map((m) => m.name).join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not open (matched by content digest). Open the same file${missing.length > 1 ? 's' : ''} in the Data area (or re-pick ${missing.length > 1 ? 'them' : 'it'}) and try again.`,
+      );
+    }
+    await this.decodeAll(opts.side, ctx);
+    const items = decodeItems(itemBytes);
+    const side = opts.side;
+    const want = opts.splits ?? ['train', 'val', 'test'];
+    const gather = (name: 'train' | 'val' | 'test'): SplitArrays => {
+      if (!want.includes(name)) return { x: new Uint8Array(0), y: new Uint8Array(0), ids: [] };
+      const code = SPLIT_NAMES.indexOf(name);
+      const rows: number[] = [];
+      for (let k = 0; k < items.split.length; k++) if (items.split[k] === code) rows.push(k);
+      const x = new Uint8Array(rows.length * side * side);
+      const y = new Uint8Array(rows.length);
+      const ids: string[] = [];
+      rows.forEach((k, j) => {
+        const ref = header.sources[items.source[k]!]!;
+        const s = open.get(ref.contentDigest)!;
+        const d = s.datasets.find((z) => z.name === ref.datasets[items.dataset[k]!]);
+        const i = items.index[k]!;
+        if (!d || i >= d.count || d.maxGrey[i]! < 0) {
+          throw new DatasetVersionError(
+            `${ref.name} › ${ref.datasets[items.dataset[k]!]}[${i}] of the dataset version cannot be read now`,
+          );
+        }
+        const dest = x.subarray(j * side * side, (j + 1) * side * side);
+        if (d.cache) dest.set(d.cache.subarray(i * side * side, (i + 1) * side * side));
+        else d.cacheFile!.read(i * side * side, dest);
+        y[j] = items.label[k]!;
+        ids.push(`${s.name}/${d.name}/${i}`);
+      });
+      return { x, y, ids };
+    };
+    return {
+      side,
+      classNames: header.classNames,
+      splitDescription: header.splitRecipe,
+      train: gather('train'),
+      val: gather('val'),
+      test: gather('test'),
     };
   }
 

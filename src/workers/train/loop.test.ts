@@ -141,4 +141,40 @@ describe('training loop (wasm backend)', () => {
     expect(r.history.batches.length).toBeGreaterThanOrEqual(1);
     expect(r.final).not.toBeNull();
   });
+
+  it('a run stopped mid-epoch resumes from the last epoch boundary and ends with the same weights', async () => {
+    const plateauSpec = {
+      ...spec,
+      settings: { ...settings, schedule: 'plateau' as const, earlyStopping: false },
+    };
+    const none = { batches: () => {}, epoch: () => {}, checkpoint: () => {} };
+    const straight = await runTraining(arrays(), plateauSpec, none, control);
+    expect(straight.status).toBe('completed');
+
+    // Stop in the middle of epoch 3 (after 2 full epochs of 3 batches and one more batch).
+    const boundaries: number[] = [];
+    const cut = await runTraining(
+      arrays(),
+      { ...plateauSpec, maxBatches: 7 },
+      { ...none, epochEnd: (st) => void boundaries.push(st.epoch) },
+      control,
+    );
+    expect(cut.status).toBe('stopped');
+    expect(boundaries).toEqual([1, 2]);
+    expect(cut.final!.epoch).toBe(2);
+    // The resume point's history ends at the boundary: no batches of the cut epoch (no stray chart line).
+    expect(cut.final!.history.batches).toHaveLength(6);
+    expect(cut.final!.plateau).toBeDefined();
+
+    const resumed = await runTraining(arrays(), { ...plateauSpec, resume: cut.final! }, none, control);
+    expect(resumed.status).toBe('completed');
+    expect(resumed.history.batches).toHaveLength(12);
+    let maxDiff = 0;
+    for (const [name, w] of Object.entries(straight.final!.weights)) {
+      const r = resumed.final!.weights[name]!;
+      for (let i = 0; i < w.length; i++) maxDiff = Math.max(maxDiff, Math.abs(w[i]! - r[i]!));
+    }
+    expect(maxDiff).toBeLessThanOrEqual(1e-6);
+    expect(resumed.history.epochs.map((e) => e.lr)).toEqual(straight.history.epochs.map((e) => e.lr));
+  });
 });

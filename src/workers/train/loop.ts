@@ -50,6 +50,8 @@ export interface ResumeState {
   history: MetricHistory;
   earlyStopping: EarlyStoppingState;
   lr: number;
+  /** The plateau schedule's memory (best loss, bad epochs), so a resumed run lowers the rate when it would have. */
+  plateau?: { best: number; bad: number; lr: number };
 }
 
 export interface RunSpec {
@@ -80,6 +82,11 @@ export interface TrainEvents {
   epoch(p: EpochPoint): void | Promise<void>;
   /** A checkpoint to store (awaited: the loop continues once it is saved). */
   checkpoint(c: CheckpointPayload): void | Promise<void>;
+  /**
+   * The state at the end of each epoch (awaited): the point a stopped or interrupted run resumes from, so the
+   * resumed run takes exactly the steps the uninterrupted one would.
+   */
+  epochEnd?(state: ResumeState): void | Promise<void>;
 }
 
 export type RunStatus = 'completed' | 'early-stopped' | 'stopped' | 'failed';
@@ -91,7 +98,7 @@ export interface RunResult {
   history: MetricHistory;
   bestValAcc: number | null;
   test: { loss: number; acc: number; count: number } | null;
-  /** The final state, for a resume point. */
+  /** The resume point: the end of the last finished epoch (a stop mid-epoch goes back to it). */
   final: ResumeState | null;
 }
 
@@ -170,6 +177,7 @@ export async function runTraining(
   const perEpoch = train.batches;
   const totalSteps = perEpoch * s.epochs;
   const plateau = new PlateauReducer({ patience: 1, factor: 0.5 }, spec.resume?.lr ?? s.lr);
+  if (spec.resume?.plateau) plateau.restore(spec.resume.plateau);
   let doneSteps = startEpoch * perEpoch;
   let epoch = startEpoch;
   let firstLoss: number | null = history.batches[0]?.loss ?? null;
@@ -180,9 +188,12 @@ export async function runTraining(
     weights: await trainer!.getWeights(),
     optimizer: await trainer!.getOptimizerState(),
     history,
-    earlyStopping: es.state,
+    earlyStopping: { ...es.state },
     lr: trainer!.lr,
+    plateau: plateau.state(),
   });
+  // The last epoch boundary (the run's start counts as one): where a stop mid-epoch resumes from.
+  let boundary: ResumeState | null = spec.resume ?? null;
   try {
     trainer = new Trainer(
       {
@@ -201,6 +212,7 @@ export async function runTraining(
       trainer.lr = spec.resume.lr;
     }
     const size = spec.input.size;
+    boundary ??= await snapshot();
     let batchesRun = 0;
     let status: RunStatus = 'completed';
     let message = `Trained ${s.epochs} epochs`;
@@ -279,8 +291,8 @@ export async function runTraining(
             history,
             epochsDone: epoch,
             status: 'stopped',
-            message: `Stopped after ${batchesRun} batches (as asked)`,
-            final: await snapshot(),
+            message: `Stopped after ${batchesRun} batches (as asked); it resumes from the start of epoch ${epoch + 1}`,
+            final: boundary,
           };
         }
         await control.checkpoint();
@@ -314,6 +326,8 @@ export async function runTraining(
           state: await snapshot(),
         });
       }
+      boundary = await snapshot();
+      await events.epochEnd?.(boundary);
       if (s.earlyStopping && stop) {
         status = 'early-stopped';
         message = `Early stop after epoch ${epoch}: validation accuracy has not improved by ${s.minDelta} for ${s.patience} epochs (best ${es.state.best.toFixed(4)} at epoch ${es.state.bestEpoch})`;
@@ -336,12 +350,8 @@ export async function runTraining(
   } catch (e) {
     const stopped = e instanceof Error && e.name === 'AbortError';
     history = appendBatches(history, pending);
-    let final: ResumeState | null = null;
-    try {
-      if (trainer) final = await snapshot();
-    } catch {
-      /* the backend is gone (lost GPU, OOM): no resume point from here */
-    }
+    // Resume from the last epoch boundary, never from inside an epoch (that would not be the same run).
+    const final = boundary;
     return {
       ...base,
       history,
@@ -349,7 +359,7 @@ export async function runTraining(
       bestValAcc: Number.isFinite(es.state.best) ? es.state.best : null,
       status: stopped ? 'stopped' : 'failed',
       message: stopped
-        ? `Stopped by the user in epoch ${epoch + 1}`
+        ? `Stopped by the user in epoch ${epoch + 1}; it resumes from the start of epoch ${(boundary?.epoch ?? 0) + 1}`
         : `Training failed in epoch ${epoch + 1}: ${explain(e, spec)}`,
       final,
     };

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { useDataStore } from '../../../state/data-store';
 import { CropGallery } from './CropGallery';
+import { DatasetVersionsPanel } from './DatasetVersionsPanel';
 import { ExportPanel } from './ExportPanel';
 import { FindingsList } from './FindingsList';
 import { OpenPanel } from './OpenPanel';
@@ -21,6 +22,7 @@ export function DataArea() {
         <SplitPanel />
         <ExportPanel />
       </div>
+      <DatasetVersionsPanel />
       <FindingsList />
       <CropGallery />
     </section>

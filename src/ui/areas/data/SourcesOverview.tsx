@@ -64,10 +64,24 @@ export function SourcesOverview() {
             </button>
           </div>
           {s.label === null ? (
-            <p className="warn">
-              No class could be inferred from the name: choose one, or its crops stay out of training.
+            <div className="warn" role="status" aria-label={`${s.name} is unlabelled`}>
+              <strong>Unlabelled.</strong> No class could be inferred from the name, so none was guessed: its
+              crops stay out of training and evaluation until you choose.{' '}
+              {classNames.map((c, i) => (
+                <button key={c} type="button" onClick={() => void setLabel(s.id, i)}>
+                  Label all {s.count.toLocaleString('en')} as {c}
+                </button>
+              ))}
+            </div>
+          ) : (
+            <p className="muted" data-testid="label-source">
+              Label: {classNames[s.label] ?? s.label} —{' '}
+              {s.labelSource === 'file-name'
+                ? 'inferred from the file name'
+                : `set by ${s.labelSource === 'user' ? 'you' : s.labelSource}`}
+              {s.contentDigest ? ` · content digest ${s.contentDigest}` : ''}
             </p>
-          ) : null}
+          )}
           <table className="data-table">
             <thead>
               <tr>

@@ -1,7 +1,10 @@
 // What the model is evaluated on: a split of the prepared data (test by default) or images dropped in with
 // a label; and the button that runs the evaluation.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { evaluationDataLabel } from '../../../core/eval/records';
+import { useDatasets } from '../../../state/dataset-store';
 import { useEval, type DataChoice } from '../../../state/eval-store';
+import { useRuns } from '../../../state/runs-store';
 
 const SPLITS: { value: DataChoice; label: string }[] = [
   { value: 'test', label: 'Test split' },
@@ -23,15 +26,63 @@ export function DataPanel() {
   const cancel = useEval((s) => s.cancel);
   const busy = useEval((s) => s.busy);
   const hasModel = useEval((s) => s.activeKey !== null);
-  const [dropLabel, setDropLabel] = useState('1');
-  const classNames = arrays?.classNames ?? ['low', 'high'];
+  // Dropped images are unlabelled unless the user says otherwise: a label is never guessed.
+  const [dropLabel, setDropLabel] = useState('');
+  const basis = useEval((s) => s.basis);
+  const setBasis = useEval((s) => s.setBasis);
+  const lastRecord = useEval((s) => s.lastRecord);
+  const runId = useEval((s) => s.models.find((m) => m.key === s.activeKey)?.runId);
+  const run = useRuns((s) => s.runs.find((r) => r.id === runId));
+  const versions = useDatasets((s) => s.versions);
+  const versionsLoaded = useDatasets((s) => s.loaded);
+  useEffect(() => {
+    if (!versionsLoaded) void useDatasets.getState().load();
+  }, [versionsLoaded]);
+  const own = run?.datasetVersionId ? versions.find((v) => v.id === run.datasetVersionId) : undefined;
+  const useOwn = basis === 'own' && own !== undefined;
+  const classNames = (useOwn ? own.classNames : arrays?.classNames) ?? ['low gas flow', 'high gas flow'];
 
   const count = (c: DataChoice) =>
-    c === 'dropped' ? (dropped?.names.length ?? 0) : arrays ? arrays[c].y.length : 0;
+    c === 'dropped'
+      ? (dropped?.names.length ?? 0)
+      : useOwn
+        ? own.counts.perSplit[c].reduce((a, b) => a + b, 0)
+        : arrays
+          ? arrays[c].y.length
+          : 0;
 
   return (
     <section aria-labelledby="evaluate-data-title" className="card">
       <h3 id="evaluate-data-title">Data</h3>
+      {run?.datasetVersionId ? (
+        <fieldset>
+          <legend>Data of {run.name}</legend>
+          <label className="radio">
+            <input
+              type="radio"
+              name="evaluate-basis"
+              checked={basis === 'own'}
+              onChange={() => setBasis('own')}
+            />
+            The run’s own frozen split (dataset version {own?.name ?? ''} <code>{run.datasetVersionId}</code>)
+          </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="evaluate-basis"
+              checked={basis === 'library'}
+              onChange={() => setBasis('library')}
+            />
+            The data library as it is now (other data: kept as a separate evaluation; the run’s recorded test
+            accuracy does not change)
+          </label>
+        </fieldset>
+      ) : run ? (
+        <p className="warn">
+          {run.name} was trained before dataset versions: its own split cannot be rebuilt, so any evaluation
+          here is on other data.
+        </p>
+      ) : null}
       <fieldset>
         <legend>Evaluate on</legend>
         {SPLITS.map((s) => (
@@ -100,6 +151,11 @@ export function DataPanel() {
           <button type="button" onClick={clearDropped}>
             Clear dropped images
           </button>
+        </p>
+      ) : null}
+      {lastRecord ? (
+        <p className="muted" data-testid="evaluation-data">
+          Last evaluation made on: {evaluationDataLabel(lastRecord)} — {lastRecord.note}
         </p>
       ) : null}
       <div className="row">

@@ -42,10 +42,11 @@ function JobRow({ job, selected }: { job: ExtractJob; selected: boolean }) {
       <label>
         Label
         <select
-          value={job.label}
-          onChange={(e) => s.setLabel(job.id, Number(e.target.value))}
+          value={job.label ?? ''}
+          onChange={(e) => s.setLabel(job.id, e.target.value === '' ? null : Number(e.target.value))}
           disabled={job.status === 'done'}
         >
+          <option value="">unlabelled (choose later in Data)</option>
           <option value={0}>0 (low gas flow)</option>
           <option value={1}>1 (high gas flow)</option>
         </select>

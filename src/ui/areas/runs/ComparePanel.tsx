@@ -10,6 +10,7 @@ import {
   type EpochRecord,
 } from '../../../core/eval/compare';
 import type { RunWithExtras } from '../../../state/eval-store';
+import { DataDiff } from './DataDiff';
 
 const COLORS = ['#ffb347', '#6cb6ff', '#5fd38d', '#ff6b6b', '#c792ea', '#ffd166'];
 const METRICS = ['valAcc', 'valLoss', 'trainLoss', 'trainAcc', 'lr', 'seconds'] as const;
@@ -95,7 +96,7 @@ export function ComparePanel({ runs }: { runs: RunWithExtras[] }) {
             <th scope="col">val acc</th>
             <th scope="col">val loss</th>
             <th scope="col">train loss</th>
-            <th scope="col">Test acc (last evaluation)</th>
+            <th scope="col">Test acc (recorded, own test split)</th>
           </tr>
         </thead>
         <tbody>
@@ -106,11 +107,13 @@ export function ComparePanel({ runs }: { runs: RunWithExtras[] }) {
               <td>{fmt(best[i]?.valAcc)}</td>
               <td>{fmt(best[i]?.valLoss)}</td>
               <td>{fmt(best[i]?.trainLoss)}</td>
-              <td>{fmt(r.evaluation?.accuracy ?? r.test?.acc)}</td>
+              <td>{fmt(r.test?.acc)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+
+      <DataDiff runs={runs} />
 
       <label className="radio">
         <input type="checkbox" checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} />
@@ -130,7 +133,12 @@ export function ComparePanel({ runs }: { runs: RunWithExtras[] }) {
         <tbody>
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={runs.length + 1}>The configurations are identical.</td>
+              <td colSpan={runs.length + 1}>
+                The configurations are identical{' '}
+                {new Set(runs.map((r) => r.datasetVersionId ?? r.id)).size > 1
+                  ? '— but the data differs (see Data above).'
+                  : '.'}
+              </td>
             </tr>
           ) : (
             rows.map((row) => (

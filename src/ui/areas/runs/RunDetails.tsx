@@ -1,5 +1,7 @@
 // One run's details: rename, tags, evaluate (in the Evaluate area), export as a run file, delete.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { evaluationDataLabel } from '../../../core/eval/records';
+import { useEvaluations } from '../../../state/evaluations-store';
 import {
   evaluateRun,
   exportRun,
@@ -18,8 +20,13 @@ export function RunDetails({ runId, onDeleted }: { runId: string; onDeleted(): v
   const [name, setName] = useState(run?.name ?? '');
   const [tags, setTags] = useState((run?.tags ?? []).join(', '));
   const [confirming, setConfirming] = useState(false);
+  const evaluations = useEvaluations((s) => s.records);
+  const evLoaded = useEvaluations((s) => s.loaded);
+  useEffect(() => {
+    if (!evLoaded) void useEvaluations.getState().load();
+  }, [evLoaded]);
   if (!run) return null;
-  const ev = run.evaluation;
+  const mine = evaluations.filter((e) => e.runId === run.id);
 
   return (
     <section aria-label={`Run ${run.name}`} className="card runs-details">
@@ -44,13 +51,49 @@ export function RunDetails({ runId, onDeleted }: { runId: string; onDeleted(): v
         {run.model} on {run.backend}; {run.splitDescription}; {run.checkpoints.length} checkpoint(s).{' '}
         {run.message}
       </p>
-      {ev ? (
-        <p>
-          Last evaluation on the {ev.split} split: accuracy {(100 * ev.accuracy).toFixed(1)}%, macro F1{' '}
-          {ev.macroF1.toFixed(3)}
-          {ev.rocAuc !== undefined ? `, ROC AUC ${ev.rocAuc.toFixed(3)}` : ''} at threshold{' '}
-          {ev.threshold.toFixed(2)}.
-        </p>
+      <p>
+        Recorded test accuracy (its own test split, at the end of training):{' '}
+        <strong>
+          {run.test ? `${(100 * run.test.acc).toFixed(2)}% on ${run.test.count} crops` : 'none'}
+        </strong>
+        {run.datasetVersionId ? (
+          <>
+            {' '}
+            · dataset version <code>{run.datasetVersionId}</code>
+          </>
+        ) : (
+          ' · trained before dataset versions (its data cannot be rebuilt exactly)'
+        )}
+      </p>
+      {mine.length ? (
+        <table className="data-table" aria-label={`Evaluations of ${run.name}`}>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Data</th>
+              <th scope="col">Crops</th>
+              <th scope="col">Accuracy</th>
+              <th scope="col">F1</th>
+              <th scope="col">Threshold</th>
+            </tr>
+          </thead>
+          <tbody>
+            {mine.map((e) => (
+              <tr key={e.id}>
+                <td>{new Date(e.createdAt).toLocaleString()}</td>
+                <td>
+                  {evaluationDataLabel(e)}
+                  <br />
+                  <span className="muted">{e.note}</span>
+                </td>
+                <td>{e.metrics.count}</td>
+                <td>{(100 * e.metrics.accuracy).toFixed(2)}%</td>
+                <td>{e.metrics.f1.toFixed(3)}</td>
+                <td>{e.threshold.toFixed(2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       ) : null}
       <div className="row">
         <button

@@ -137,7 +137,7 @@ export function RunsArea() {
                 <td title={r.message}>{r.status}</td>
                 <td>{r.history.epochs.length}</td>
                 <td>{pct(r.bestValAcc)}</td>
-                <td>{pct(r.evaluation?.accuracy ?? r.test?.acc)}</td>
+                <td data-testid="run-test-acc">{pct(r.test?.acc)}</td>
                 <td>{(r.tags ?? []).join(', ')}</td>
                 <td>{new Date(r.createdAt).toLocaleString()}</td>
                 <td>
