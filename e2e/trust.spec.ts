@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { greyCropsAsPng, lenetModelFiles, seededLenetWeights } from './model-files';
 import { expect, test, type Studio } from './studio';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -217,4 +218,40 @@ test('a video whose name says nothing is unlabelled: its crops stay out of a ver
     await studio.goTo('Evaluate');
     await expect(page.getByLabel('Class of dropped images')).toHaveValue('');
   });
+});
+
+test('all-black crops are flagged where predictions are shown and counted as no class', async ({
+  studio,
+  page,
+}) => {
+  const files = await lenetModelFiles(await seededLenetWeights(3));
+  await studio.open('Evaluate');
+  await page.getByLabel('Import TF.js model files').setInputFiles(files);
+  await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+  const side = 40;
+  const crops = new Uint8Array(4 * side * side);
+  // crops 0 and 1 all black; 2 and 3 a bright blob on noise
+  for (let i = 2; i < 4; i++)
+    for (let p = 0; p < side * side; p++)
+      crops[i * side * side + p] = ((p * 37 + i * 11) % 90) + (p % side > 15 && p % side < 25 ? 150 : 0);
+  const pngs = await greyCropsAsPng(page, crops, side, 4);
+  await expect(page.getByLabel('Class of dropped images')).toHaveValue('');
+  await page
+    .getByLabel('Crop images to evaluate')
+    .setInputFiles(
+      pngs.map((b64, k) => ({
+        name: `crop_${k}.png`,
+        mimeType: 'image/png',
+        buffer: Buffer.from(b64, 'base64'),
+      })),
+    );
+  await expect(page.getByTestId('evaluate-dropped-count')).toContainText('4 dropped images (4 unlabelled)');
+  await page.getByRole('button', { name: 'Classify dropped images' }).click();
+  await expect(page.getByTestId('crop-predictions-summary')).toContainText(
+    '2 all black (flagged, not counted as a class)',
+  );
+  const summary = (await page.getByTestId('crop-predictions-summary').textContent()) ?? '';
+  const [, low, high] = /(\d+) low, (\d+) high/.exec(summary)!;
+  expect(Number(low) + Number(high)).toBe(2);
+  await expect(page.getByRole('img', { name: /crop_0\.png: all black/ })).toBeVisible();
 });

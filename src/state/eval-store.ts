@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
 import { allMetricsCsv, configDiff } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
+import { allBlackFlags } from '../core/data/quality';
 import { metricsOfSummary, type EvaluationRecord } from '../core/eval/records';
 import { datesFromPerFrameCounts, timelineCsv, type CropPrediction } from '../core/eval/timeline';
 import { parseSpatterAtFrameCsv } from '../core/extract/csv';
@@ -162,6 +163,8 @@ export interface CropPredictions {
   classNames: string[];
   x: Uint8Array;
   side: number;
+  /** All-black images: shown flagged, not counted as a class. */
+  black: boolean[];
 }
 
 let abort: AbortController | null = null;
@@ -564,6 +567,7 @@ export const useEval = create<EvalState>((set, get) => {
             classNames: model.info.classNames,
             x: d.x,
             side: d.side,
+            black: allBlackFlags(d.x, d.side),
           },
         });
       } catch (e) {
@@ -611,6 +615,7 @@ export const useEval = create<EvalState>((set, get) => {
           onProgress: (p) => set({ busy: { what: `Classifying the crops of ${h5.name}`, progress: p } }),
         });
         const k = model.info.numOutputs;
+        const black = allBlackFlags(read.x, side);
         const video: VideoClassification = {
           videoName: h5.name.replace(/\.h5$/i, ''),
           modelLabel: model.label,
@@ -621,6 +626,7 @@ export const useEval = create<EvalState>((set, get) => {
             frame,
             layer: layers[i]!,
             probability: k === 1 ? probs[i]! : probs[i * k + 1]!,
+            ...(black[i] ? { black: true } : {}),
           })),
         };
         set({ video });
@@ -663,12 +669,14 @@ export const useEval = create<EvalState>((set, get) => {
             set({ busy: { what: `Classifying the crops of ${input.videoName}`, progress: p } }),
         });
         const k = model.info.numOutputs;
+        const black = allBlackFlags(decoded.x, side);
         const predictions: CropPrediction[] = decoded.names.map((name, j) => {
           const i = Number(name);
           return {
             frame: input.frames[i]!,
             layer: input.layers[i]!,
             probability: k === 1 ? probs[j]! : probs[j * k + 1]!,
+            ...(black[j] ? { black: true } : {}),
           };
         });
         if (decoded.failed.length) {

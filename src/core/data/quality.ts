@@ -94,6 +94,19 @@ export function checkCrop(
   return out;
 }
 
+/** Which of N decoded grey crops (side x side each, concatenated) are all black under the quality rule. */
+export function allBlackFlags(x: Uint8Array, side: number, blackMax = DEFAULT_QUALITY.blackMax): boolean[] {
+  const px = side * side;
+  const n = px > 0 ? Math.floor(x.length / px) : 0;
+  const out: boolean[] = [];
+  for (let j = 0; j < n; j++) {
+    let max = 0;
+    for (let q = j * px; q < (j + 1) * px && max <= blackMax; q++) max = Math.max(max, x[q]!);
+    out.push(max <= blackMax);
+  }
+  return out;
+}
+
 /** 64-bit FNV-1a of bytes as 16 hex digits (two 32-bit lanes; fast enough for 600k small crops). */
 export function contentHash(bytes: Uint8Array): string {
   const [h1, h2] = hashWords(bytes);

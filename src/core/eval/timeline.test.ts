@@ -55,8 +55,29 @@ describe('timeline', () => {
     expect(buildVerdict([], ['low', 'high']).verdict).toBeNull();
   });
 
+  it('leaves all-black crops out of the timeline and the verdict, and says how many and at which threshold', () => {
+    const many = Array.from({ length: 50 }, (_, i) => ({
+      frame: i,
+      layer: 0,
+      probability: i < 45 ? 0.9 : 0.1,
+    }));
+    // two all-black crops "classified" high with confidence: before, they counted towards the verdict
+    const withBlack = [
+      ...many,
+      ...[60, 61].map((f) => ({ frame: f, layer: 0, probability: 0.94, black: true })),
+    ];
+    const v = buildVerdict(withBlack, ['low', 'high'], 0.5);
+    expect(v.crops).toBe(50);
+    expect(v.excludedBlack).toBe(2);
+    expect(v.share[1]).toBeCloseTo(0.9, 12);
+    expect(v.text).toMatch(/2 all-black crops were left out/);
+    expect(v.text).toMatch(/Threshold 0\.50/);
+    expect(perFrame(withBlack).map((b) => b.key)).not.toContain(60);
+    expect(timelineCsv('crops', withBlack, ['low', 'high']).trim().split('\n').at(-1)).toMatch(/,1$/);
+  });
+
   it('writes the three CSVs', () => {
-    expect(timelineCsv('crops', preds, ['low', 'high']).split('\n')[1]).toBe('0,3,0,0.9,high');
+    expect(timelineCsv('crops', preds, ['low', 'high']).split('\n')[1]).toBe('0,3,0,0.9,high,0');
     expect(timelineCsv('frames', preds, ['low', 'high']).split('\n')[0]).toBe(
       'frame,first_frame,last_frame,crops,mean_p_high,share_high',
     );

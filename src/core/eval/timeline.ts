@@ -11,6 +11,11 @@ export interface CropPrediction {
   layer: number;
   /** P(class 1). */
   probability: number;
+  /**
+   * An all-black crop (nothing to see; the research set has 1–2%): shown with its prediction, flagged, and left
+   * out of the timeline and the verdict.
+   */
+  black?: boolean;
 }
 
 export interface TimelineBin {
@@ -38,6 +43,10 @@ export interface BuildVerdict {
   verdict: 0 | 1 | null;
   /** The verdict in words, naming the class and the interval. */
   text: string;
+  /** All-black crops left out of the verdict. */
+  excludedBlack: number;
+  /** The decision threshold the shares and the verdict use. */
+  threshold: number;
 }
 
 /** Wilson score interval for k successes of n at ~95% (z = 1.96). */
@@ -58,6 +67,7 @@ function aggregate(
 ): TimelineBin[] {
   const bins = new Map<number, { first: number; last: number; n: number; sum: number; pos: number }>();
   for (const p of preds) {
+    if (p.black) continue;
     const k = keyOf(p);
     let b = bins.get(k);
     if (!b) bins.set(k, (b = { first: p.frame, last: p.frame, n: 0, sum: 0, pos: 0 }));
@@ -87,7 +97,9 @@ export function perLayer(preds: CropPrediction[], threshold = 0.5): TimelineBin[
   return aggregate(preds, (p) => p.layer, threshold);
 }
 
-export function buildVerdict(preds: CropPrediction[], classNames: string[], threshold = 0.5): BuildVerdict {
+export function buildVerdict(all: CropPrediction[], classNames: string[], threshold = 0.5): BuildVerdict {
+  const preds = all.filter((p) => !p.black);
+  const excludedBlack = all.length - preds.length;
   const n = preds.length;
   const pos = preds.filter((p) => p.probability >= threshold).length;
   const mean = n ? preds.reduce((s, p) => s + p.probability, 0) / n : NaN;
@@ -98,14 +110,24 @@ export function buildVerdict(preds: CropPrediction[], classNames: string[], thre
   const c0 = classNames[0] ?? 'class 0';
   const c1 = classNames[1] ?? 'class 1';
   const range = `${(100 * interval[0]).toFixed(0)}–${(100 * interval[1]).toFixed(0)}%`;
+  const left = excludedBlack
+    ? ` ${excludedBlack} all-black crop${excludedBlack > 1 ? 's were' : ' was'} left out.`
+    : '';
+  const at = ` Threshold ${threshold.toFixed(2)}.`;
   const text =
-    n === 0
-      ? 'No crops were extracted, so there is nothing to judge.'
+    (n === 0
+      ? excludedBlack
+        ? 'Every crop is all black, so there is nothing to judge.'
+        : 'No crops were extracted, so there is nothing to judge.'
       : verdict === null
         ? `Undecided: ${(100 * (pos / n)).toFixed(0)}% of ${n} crops look ${c1} (95% interval ${range} spans 50%).`
         : `${verdict === 1 ? c1 : c0}: ${(100 * (verdict === 1 ? pos / n : 1 - pos / n)).toFixed(0)}% of ${n} crops ` +
-          `(95% interval of the ${c1} share ${range}).`;
+          `(95% interval of the ${c1} share ${range}).`) +
+    left +
+    (n ? at : '');
   return {
+    excludedBlack,
+    threshold,
     crops: n,
     layers: layers.length,
     share: n ? [1 - pos / n, pos / n] : [NaN, NaN],
@@ -132,8 +154,9 @@ export function timelineCsv(
       p.layer,
       p.probability,
       classNames[p.probability >= threshold ? 1 : 0] ?? (p.probability >= threshold ? 1 : 0),
+      p.black ? 1 : 0,
     ]);
-    return toCsv(['crop', 'frame', 'layer', `p_${c1}`, 'predicted'], rows);
+    return toCsv(['crop', 'frame', 'layer', `p_${c1}`, 'predicted', 'all_black'], rows);
   }
   const bins = kind === 'frames' ? perFrame(preds, threshold) : perLayer(preds, threshold);
   return toCsv(

@@ -14,19 +14,23 @@ export function CropPredictionsView() {
   const predicted = predictClasses(cp.probs, cp.numOutputs, threshold);
   const confidence = predictionConfidence(cp.probs, cp.numOutputs, predicted);
   const order = Array.from(predicted, (_, i) => i).sort((a, b) => confidence[a]! - confidence[b]!);
-  const counts = cp.classNames.map((_, c) => predicted.filter((p) => p === c).length);
+  const black = cp.black;
+  const blackCount = black.filter(Boolean).length;
+  const counts = cp.classNames.map((_, c) => predicted.filter((p, i) => p === c && !black[i]).length);
   const csv = () =>
     toCsv(
       [
         'image',
         'predicted',
         'confidence',
+        'all_black',
         ...(cp.numOutputs === 1 ? [`p_${cp.classNames[1]}`] : cp.classNames.map((c) => `p_${c}`)),
       ],
       cp.names.map((n, i) => [
         n,
         cp.classNames[predicted[i]!],
         confidence[i],
+        black[i] ? 1 : 0,
         ...Array.from(cp.probs.subarray(i * cp.numOutputs, (i + 1) * cp.numOutputs)),
       ]),
     );
@@ -36,6 +40,7 @@ export function CropPredictionsView() {
       <p data-testid="crop-predictions-summary">
         {cp.names.length} images: {cp.classNames.map((c, i) => `${counts[i]} ${c}`).join(', ')} at threshold{' '}
         {threshold.toFixed(2)}
+        {blackCount ? ` · ${blackCount} all black (flagged, not counted as a class)` : ''}
       </p>
       <button type="button" onClick={() => downloadBytes('classified-images.csv', csv(), 'text/csv')}>
         Download classified images CSV
@@ -47,9 +52,10 @@ export function CropPredictionsView() {
               x={cp.x}
               side={cp.side}
               index={i}
-              label={`${cp.names[i]}: ${cp.classNames[predicted[i]!]} at ${(100 * confidence[i]!).toFixed(1)}%`}
+              label={`${cp.names[i]}: ${black[i] ? 'all black, ' : ''}predicted ${cp.classNames[predicted[i]!]} at ${(100 * confidence[i]!).toFixed(1)}%`}
             />
-            <small>
+            <small className={black[i] ? 'warn' : undefined}>
+              {black[i] ? 'all black · ' : ''}
               {cp.classNames[predicted[i]!]} {(100 * confidence[i]!).toFixed(0)}%
             </small>
           </li>
