@@ -236,15 +236,13 @@ test('all-black crops are flagged where predictions are shown and counted as no 
       crops[i * side * side + p] = ((p * 37 + i * 11) % 90) + (p % side > 15 && p % side < 25 ? 150 : 0);
   const pngs = await greyCropsAsPng(page, crops, side, 4);
   await expect(page.getByLabel('Class of dropped images')).toHaveValue('');
-  await page
-    .getByLabel('Crop images to evaluate')
-    .setInputFiles(
-      pngs.map((b64, k) => ({
-        name: `crop_${k}.png`,
-        mimeType: 'image/png',
-        buffer: Buffer.from(b64, 'base64'),
-      })),
-    );
+  await page.getByLabel('Crop images to evaluate').setInputFiles(
+    pngs.map((b64, k) => ({
+      name: `crop_${k}.png`,
+      mimeType: 'image/png',
+      buffer: Buffer.from(b64, 'base64'),
+    })),
+  );
   await expect(page.getByTestId('evaluate-dropped-count')).toContainText('4 dropped images (4 unlabelled)');
   await page.getByRole('button', { name: 'Classify dropped images' }).click();
   await expect(page.getByTestId('crop-predictions-summary')).toContainText(
@@ -254,4 +252,45 @@ test('all-black crops are flagged where predictions are shown and counted as no 
   const [, low, high] = /(\d+) low, (\d+) high/.exec(summary)!;
   expect(Number(low) + Number(high)).toBe(2);
   await expect(page.getByRole('img', { name: /crop_0\.png: all black/ })).toBeVisible();
+});
+
+test('opened files come back after a reload: from the browser’s copy, or re-picked and checked by digest', async ({
+  studio,
+  page,
+}) => {
+  await studio.open('Data');
+  await page.getByRole('checkbox', { name: /Keep a copy of opened HDF5 files/ }).check();
+  await openFixtures(studio, ['left_low_0.h5']);
+  await page.getByRole('checkbox', { name: /Keep a copy of opened HDF5 files/ }).uncheck();
+  await openFixtures(studio, ['left_high_2.h5']);
+  await expect(page.getByText('Every file opened before is open.')).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 2, name: 'Data', exact: true })).toBeVisible();
+  const toReopen = page.getByRole('list', { name: 'Files to reopen' });
+  await expect(toReopen.getByRole('listitem')).toHaveCount(2);
+  await expect(toReopen).toContainText('copy kept in this browser');
+
+  await test.step('the kept copy reopens in one click, with the same content digest', async () => {
+    await toReopen.getByRole('button', { name: 'Reopen left_low_0.h5' }).click();
+    await expect(
+      page.getByRole('article', { name: 'Source left_low_0.h5' }).getByTestId('source-count'),
+    ).toHaveText('101');
+    await expect(toReopen.getByRole('listitem')).toHaveCount(1);
+  });
+
+  await test.step('a re-picked file with other content under the same name is not taken for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spatter-repick-'));
+    const impostor = join(dir, 'left_high_2.h5');
+    copyFileSync(fx('vlen_low_0.h5'), impostor);
+    await toReopen.getByLabel('Re-pick left_high_2.h5').setInputFiles(impostor);
+    await expect(studio.messages).toContainText('is not the left_high_2.h5 opened before');
+    await expect(toReopen.getByRole('listitem')).toHaveCount(1);
+  });
+
+  await test.step('the right file re-picked matches', async () => {
+    await page.getByRole('button', { name: 'Close left_high_2.h5' }).click();
+    await toReopen.getByLabel('Re-pick left_high_2.h5').setInputFiles(fx('left_high_2.h5'));
+    await expect(page.getByText('Every file opened before is open.')).toBeVisible();
+  });
 });

@@ -12,6 +12,7 @@ import { dataWorker } from '../workers/data/client';
 import type { OpenError, SourceSummary, SplitSummary } from '../workers/data/data-library';
 import { notifyError, useNotices } from './notices-store';
 import { useSettings } from './settings-store';
+import { useSourceFiles } from './source-files';
 
 export interface MemorySourceInput {
   name: string;
@@ -42,7 +43,8 @@ export interface DataState {
   version: number;
   lastDecode: { decoded: number; failed: number; seconds: number } | null;
 
-  openFiles(files: File[]): Promise<void>;
+  /** Open HDF5 files; each is remembered by content digest (with its handle, where the browser gave one). */
+  openFiles(files: File[], handles?: (FileSystemFileHandle | null)[]): Promise<void>;
   openUrls(urls: string[]): Promise<void>;
   addMemorySource(src: MemorySourceInput): Promise<SourceSummary>;
   /** Crops as image files (JPEG/PNG, e.g. dropped by the user) become one in-memory source. */
@@ -184,7 +186,7 @@ export const useDataStore = create<DataState>((set, get) => {
     version: 0,
     lastDecode: null,
 
-    openFiles: async (files) => {
+    openFiles: async (files, handles) => {
       if (files.length === 0) return;
       await ensureRestored();
       set({ busy: { message: `Opening ${files.map((f) => f.name).join(', ')}`, done: 0 } });
@@ -199,6 +201,18 @@ export const useDataStore = create<DataState>((set, get) => {
         const total = (await dataWorker.api.summaries()).reduce((a, s) => a + s.count, 0);
         if (total <= 20_000) await get().scan();
         else await afterChange();
+        // Remember each opened file by its content digest, so it can come back after a reload.
+        const now = get().sources;
+        for (const opened of r.sources) {
+          const summary = now.find((x) => x.id === opened.id);
+          const k = files.findIndex((f) => f.name === opened.name);
+          if (summary?.contentDigest && k >= 0) {
+            await useSourceFiles
+              .getState()
+              .remember(files[k]!, summary.contentDigest, handles?.[k] ?? null)
+              .catch(() => undefined);
+          }
+        }
       } catch (e) {
         notifyError('Opening files failed', e instanceof Error ? e.message : String(e));
       } finally {

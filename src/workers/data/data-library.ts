@@ -224,6 +224,7 @@ export interface SplitSummary {
 const NO_LABEL = 255;
 /** How source content digests are made (shown with a version): FNV words of every crop's bytes, in order. */
 export const DIGEST_METHOD = 'fnv64 of every crop, in order';
+const DIGEST_SEED = [0x811c9dc5, 0x050c5d1f];
 const READ_BATCH = 256;
 
 /**
@@ -260,7 +261,7 @@ function newDs(name: string, count: number, dtype: string, info: DatasetInfo | n
     flags: new Uint8Array(count),
     labels: null,
     labelSources: null,
-    digest: new Uint32Array([0x811c9dc5, 0x050c5d1f]),
+    digest: Uint32Array.from(DIGEST_SEED),
     indexed: false,
     cache: null,
     cacheFile: null,
@@ -431,6 +432,7 @@ export class DataLibrary {
           done += d.count;
           continue;
         }
+        d.digest.set(DIGEST_SEED); // a pass cut short earlier starts its digest again
         const batch = batchOf(d);
         for (let start = 0; start < d.count; start += batch) {
           const n = Math.min(batch, d.count - start);
@@ -550,6 +552,7 @@ export class DataLibrary {
       for (const s of this.sources) {
         for (const d of s.datasets) {
           if ((!d.cache && !d.cacheFile) || d.cacheSide !== side) await this.resetCache(s, d, side, onDisk);
+          if (!d.indexed) d.digest.set(DIGEST_SEED);
           const batch = batchOf(d);
           for (let start = 0; start < d.count; start += batch) {
             const n = Math.min(batch, d.count - start);

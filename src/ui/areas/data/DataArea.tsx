@@ -6,6 +6,7 @@ import { DatasetVersionsPanel } from './DatasetVersionsPanel';
 import { ExportPanel } from './ExportPanel';
 import { FindingsList } from './FindingsList';
 import { OpenPanel } from './OpenPanel';
+import { RememberedSources } from './RememberedSources';
 import { SourcesOverview } from './SourcesOverview';
 import { SplitPanel } from './SplitPanel';
 import './data.css';
@@ -17,6 +18,7 @@ export function DataArea() {
     <section aria-labelledby="data-title" className="area data-area">
       <h2 id="data-title">Data</h2>
       <OpenPanel />
+      <RememberedSources />
       <SourcesOverview />
       <div className="grid-2">
         <SplitPanel />
