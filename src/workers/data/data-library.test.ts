@@ -201,6 +201,17 @@ describe('DataLibrary', () => {
       back.close();
     }
     expect(FLAG_BITS.black).toBe(1);
+
+    // Opened again (under a name that says nothing of a class), every crop keeps its label.
+    const again = new DataLibrary(env);
+    again.openPath(path, 'all_sources.h5');
+    const [sum] = await again.index();
+    expect(sum!.label).toBeNull();
+    expect(sum!.datasets.map((d) => [d.name, d.classCounts])).toEqual([
+      ['spatter_high_flow_0', [0, 12]],
+      ['spatter_low_flow_0', [101]],
+      ['stack_high_0_0', [0, 8]],
+    ]);
   });
 
   it('judges "all black" at full resolution, and finds duplicates only among open sources', async () => {

@@ -341,6 +341,15 @@ export class DataLibrary {
     const datasets = reader
       ? reader.datasets.map((d) => newDs(d.name, d.count, d.dtype, d))
       : [newDs(sanitizeName(name), memory!.count, 'JPEG in memory', null)];
+    // Labels the studio stored with an exported file come back as per-crop labels ('imported').
+    if (reader) {
+      datasets.forEach((d, k) => {
+        const stored = reader.storedLabels(reader.datasets[k]!);
+        if (!stored) return;
+        d.labels = Uint8Array.from(stored, (l) => (l < 0 || l >= NO_LABEL ? NO_LABEL : l));
+        d.labelSources = new Uint8Array(d.count).fill(LABEL_SOURCES.indexOf('imported'));
+      });
+    }
     const num = ++sourceSeq;
     const entry: SourceEntry = {
       id: `src-${num}`,
@@ -1198,18 +1207,23 @@ export class DataLibrary {
         let base = sanitizeName(s.name);
         while (used.has(`${base}_0`)) base += '_';
         let pending: Uint8Array[] = [];
+        let pendingLabels: number[] = [];
         let part = 0;
+        // Each crop's label travels with it (an attribute research readers ignore), so a file of several
+        // sources opens again with its labels instead of as unlabelled.
         const flush = (name: string) => {
           if (pending.length === 0) return;
-          writer.addDataset({ name, crops: pending });
+          writer.addDataset({ name, crops: pending, labels: Int8Array.from(pendingLabels) });
           used.add(name);
           pending = [];
+          pendingLabels = [];
         };
         for (const d of s.datasets) {
           const batch = batchOf(d);
           for (let start = 0; start < d.count; start += batch) {
             const got = this.readRange(s, d, start, Math.min(batch, d.count - start));
-            for (const c of got) {
+            for (const [k, c] of got.entries()) {
+              pendingLabels.push(this.labelOf(s, d, start + k) ?? -1);
               pending.push(c.kind === 'encoded' ? c.bytes : await this.env.encodeJpeg(c));
               if (!keepNames && pending.length === RESEARCH_DATASET_MAX) flush(`${base}_${part++}`);
             }

@@ -20,6 +20,9 @@ export type DatasetLayout =
   | { kind: 'vlen-u8' }
   | { kind: 'stack'; height: number; width: number; channels: number; rank: 3 | 4 };
 
+/** The attribute in which the studio's HDF5 export keeps each crop's label. */
+export const LABELS_ATTRIBUTE = 'spatter_studio_labels';
+
 export interface DatasetInfo {
   /** Full HDF5 path, e.g. `/spatter_low_flow_0`. */
   path: string;
@@ -355,6 +358,23 @@ export class H5FileReader {
       );
     }
     return c.bytes;
+  }
+
+  /**
+   * Per-crop labels the studio stored with a dataset it exported (attribute `spatter_studio_labels`, int8, -1 =
+   * unlabelled), or null. Research readers ignore attributes, so the layout stays the research's.
+   */
+  storedLabels(info: DatasetInfo): Int8Array | null {
+    try {
+      const ds = this.file.get(info.path) as { attrs?: Record<string, { value: unknown }> } | null;
+      const v = ds?.attrs?.[LABELS_ATTRIBUTE]?.value;
+      if (v instanceof Int8Array && v.length === info.count) return v;
+      if (ArrayBuffer.isView(v) && (v as Int8Array).length === info.count)
+        return Int8Array.from(v as Int8Array);
+    } catch {
+      /* no labels stored */
+    }
+    return null;
   }
 
   close(): void {

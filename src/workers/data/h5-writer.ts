@@ -8,7 +8,7 @@
 // (libver earliest: no checksums) and each dataset's datatype message is then patched from NULLTERM to
 // NULLPAD, which is the exact type h5py writes. Works on any h5wasm file system (MEMFS, WORKERFS
 // cannot write; NODERAWFS in Node), so the worker and Node scripts share it.
-import type { H5Lib, H5Module } from './h5-reader';
+import { LABELS_ATTRIBUTE, type H5Lib, type H5Module } from './h5-reader';
 
 export const RESEARCH_DATASET_MAX = 10_000;
 
@@ -16,6 +16,8 @@ export interface ResearchDataset {
   name: string;
   /** Encoded crops (JPEG bytes), written as they are. */
   crops: Uint8Array[];
+  /** Each crop's label (-1 unlabelled), kept in an attribute research readers ignore; omitted when absent. */
+  labels?: Int8Array;
 }
 
 export interface WriteOptions {
@@ -110,6 +112,14 @@ export class ResearchH5Writer {
       }
     } finally {
       m._free(ptr);
+    }
+    if (ds.labels) {
+      if (ds.labels.length !== n)
+        throw new H5WriteError(`Dataset ${ds.name}: ${ds.labels.length} labels for ${n} crops`);
+      const dset = this.file.get(`/${ds.name}`) as unknown as {
+        create_attribute(name: string, data: Int8Array, shape: number[]): void;
+      };
+      dset.create_attribute(LABELS_ATTRIBUTE, ds.labels, [n]);
     }
     this.itemSizes.push(itemSize);
   }
