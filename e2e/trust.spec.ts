@@ -28,7 +28,7 @@ const valPoints = async (page: Page) =>
 async function storedRuns(page: Page) {
   return page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('spatter-studio-runs');
+      const req = indexedDB.open('spatter-studio');
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
@@ -46,7 +46,7 @@ async function storedRuns(page: Page) {
         (r) =>
           new Promise<{ epoch: number; weights: Record<string, Float32Array> } | undefined>((resolve) => {
             const req = db.transaction('latest').objectStore('latest').get(r.id);
-            req.onsuccess = () => resolve(req.result);
+            req.onsuccess = () => resolve((req.result as { state?: never } | undefined)?.state);
           }),
       ),
     );

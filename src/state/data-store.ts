@@ -3,6 +3,7 @@
 // (addMemorySource, openFiles, openUrls, buildTrainingArrays). The heavy state lives in the data worker.
 import { create } from 'zustand';
 import type { CropChunk } from '../core/data/crop-chunks';
+import type { LabelSource } from '../core/dataset/version';
 import { inferLabel, RESEARCH_CLASSES, type ClassDef } from '../core/data/labels';
 import type { Finding } from '../core/data/quality';
 import type { SplitOptions } from '../core/data/splits';
@@ -13,11 +14,14 @@ import type { OpenError, SourceSummary, SplitSummary } from '../workers/data/dat
 import { notifyError, useNotices } from './notices-store';
 import { useSettings } from './settings-store';
 import { useSourceFiles } from './source-files';
+import { studioDbReady } from './storage/db';
 
 export interface MemorySourceInput {
   name: string;
   /** null: unlabelled (the user is asked to choose; never guessed). */
   label: number | null;
+  /** Where the label came from (default: the user). */
+  labelSource?: LabelSource;
   /** JPEG bytes of each crop (small sets)... */
   crops?: Uint8Array[];
   /** ...or the crops as Blob chunks (extraction of long videos: the bytes stay out of the page's heap). */
@@ -84,32 +88,9 @@ function classDefs(names: string[]): ClassDef[] {
   }));
 }
 
-// ---- IndexedDB persistence of in-memory sources (so crops extracted from a video survive a reload) ----
+// ---- persistence of in-memory sources (so crops extracted from a video survive a reload): state/storage ----
 
-const DB_NAME = 'spatter-studio-data';
-const STORE = 'memory-sources';
-
-function openDb(): Promise<IDBDatabase | null> {
-  if (typeof indexedDB === 'undefined') return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'key' });
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => resolve(null);
-  });
-}
-
-async function idb<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T | null> {
-  const db = await openDb();
-  if (!db) return null;
-  return new Promise((resolve) => {
-    const tx = db.transaction(STORE, mode);
-    const req = fn(tx.objectStore(STORE));
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => resolve(null);
-    tx.oncomplete = () => db.close();
-  });
-}
+const memoryTable = async () => (await studioDbReady()).memorySources;
 
 interface StoredMemorySource extends MemorySourceInput {
   key: string;
@@ -148,14 +129,12 @@ export const useDataStore = create<DataState>((set, get) => {
 
   const ensureRestored = () => {
     restored ??= (async () => {
-      const all = await idb<StoredMemorySource[]>(
-        'readonly',
-        (s) => s.getAll() as IDBRequest<StoredMemorySource[]>,
-      );
+      const all = (await (await memoryTable()).toArray().catch(() => [])) as unknown as StoredMemorySource[];
       for (const m of all ?? []) {
         const summary = await dataWorker.api.addMemorySource({
           name: m.name,
           label: m.label,
+          ...(m.labelSource ? { labelSource: m.labelSource } : {}),
           origin: m.origin,
           ...(m.chunks ? { chunks: m.chunks } : { crops: m.crops ?? [] }),
         });
@@ -244,7 +223,7 @@ export const useDataStore = create<DataState>((set, get) => {
       const summary = await dataWorker.api.addMemorySource(src);
       const key = `${src.origin}:${src.name}:${Date.now()}`;
       memoryKeys.set(summary.id, key);
-      await idb('readwrite', (s) => s.put({ key, ...src } satisfies StoredMemorySource));
+      await (await memoryTable()).put({ key, ...src } satisfies StoredMemorySource);
       await afterChange();
       return summary;
     },
@@ -275,7 +254,7 @@ export const useDataStore = create<DataState>((set, get) => {
       const key = memoryKeys.get(id);
       if (key) {
         memoryKeys.delete(id);
-        await idb('readwrite', (s) => s.delete(key));
+        await (await memoryTable()).delete(key);
       }
       await refresh();
       await get().refreshSplit();
@@ -286,11 +265,9 @@ export const useDataStore = create<DataState>((set, get) => {
       const key = memoryKeys.get(id);
       if (key && label !== null) {
         // Keep the saved copy's label in step, so a reload shows the user's choice.
-        const saved = await idb<StoredMemorySource>(
-          'readonly',
-          (s) => s.get(key) as IDBRequest<StoredMemorySource>,
-        );
-        if (saved) await idb('readwrite', (s) => s.put({ ...saved, label }));
+        const table = await memoryTable();
+        const saved = await table.get(key);
+        if (saved) await table.put({ ...saved, label, labelSource: 'user' });
       }
       await refresh();
       await get().refreshSplit();

@@ -2,6 +2,7 @@
 // live progress of the running job (counts per frame, boxes, frames/s, time left, a preview frame), and the
 // outputs: crops into the data library as a new source, the research CSVs. Finished jobs are kept in IndexedDB
 // (counts, boxes, summary) so they survive a reload; their crops live on in the data library's saved source.
+import { studioDbReady, type KeyedRecord } from './storage/db';
 import { create } from 'zustand';
 import { defaultConfig, type ExtractConfig } from '../core/config/config';
 import { boxesCsv, spatterAtFrameCsv, type FrameBox } from '../core/extract/csv';
@@ -88,29 +89,11 @@ function workerOptions(s: { options: ExtractConfig; pixelPath: PixelPath }): Ext
   return { ...extractOptionsFrom(s.options), pixelPath: s.pixelPath, previewEveryMs: 250 };
 }
 
-// ---- persistence (IndexedDB): finished jobs without their file or crops ----
-const DB = 'spatter-studio-extract';
-const STORE = 'jobs';
-function db(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const r = indexedDB.open(DB, 1);
-    r.onupgradeneeded = () => r.result.createObjectStore(STORE, { keyPath: 'id' });
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB unavailable'));
-  });
-}
-async function idb(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest | void): Promise<unknown> {
-  const d = await db();
-  return new Promise((resolve, reject) => {
-    const tx = d.transaction(STORE, mode);
-    const req = fn(tx.objectStore(STORE));
-    tx.oncomplete = () => resolve(req ? req.result : undefined);
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
-  });
-}
+// ---- persistence (state/storage): finished jobs without their file or crops ----
+const jobsTable = async () => (await studioDbReady()).extractJobs;
 async function saveJob(j: ExtractJob): Promise<void> {
   const { file: _f, preview: _p, ...rest } = j;
-  await idb('readwrite', (s) => s.put({ ...rest, file: null })).catch(() => {
+  await (await jobsTable()).put({ ...rest, file: null } as unknown as KeyedRecord).catch(() => {
     /* storage blocked: the job stays for this session only */
   });
 }
@@ -173,6 +156,10 @@ export const useExtractStore = create<ExtractState>((set, get) => {
           const src = await useDataStore.getState().addMemorySource({
             name: job.fileName.replace(/\.[^.]+$/, ''),
             label,
+            labelSource:
+              label !== null && label === inferLabel(job.fileName.replace(/\.[^.]+$/, ''))
+                ? 'file-name'
+                : 'user',
             chunks: spool.chunks(),
             origin: job.fileName,
           });
@@ -289,7 +276,9 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     remove(id) {
       get().cancel(id);
       set((s) => ({ jobs: s.jobs.filter((j) => j.id !== id) }));
-      void idb('readwrite', (s) => s.delete(id)).catch(() => {});
+      void jobsTable()
+        .then((t) => t.delete(id))
+        .catch(() => {});
     },
     async inspectFrame(id, frame) {
       const job = get().jobs.find((j) => j.id === id);
@@ -328,7 +317,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     },
     async restore() {
       try {
-        const saved = ((await idb('readonly', (s) => s.getAll())) as ExtractJob[]) ?? [];
+        const saved = (await (await jobsTable()).toArray()) as unknown as ExtractJob[];
         const known = new Set(get().jobs.map((j) => j.id));
         const back = saved.filter((j) => !known.has(j.id));
         if (back.length)

@@ -6,6 +6,7 @@ import { retain, type CheckpointMeta } from '../core/train/checkpoints';
 import type { MetricHistory } from '../core/train/history';
 import type { ResumeState, RunStatus } from '../workers/train/loop';
 import type { WeightMap } from '../workers/train/trainer';
+import { studioDb, studioDbReady, type KeyedRecord } from './storage/db';
 
 export interface RunRecord {
   id: string;
@@ -32,44 +33,14 @@ interface CheckpointRecord {
   state: ResumeState;
 }
 
-const DB_NAME = 'spatter-studio-runs';
-const RUNS = 'runs';
-const CKPTS = 'checkpoints';
-/** The latest state of each run (overwritten every save), for resuming an interrupted run. */
-const LATEST = 'latest';
-
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function openDb(): Promise<IDBDatabase> {
-  dbPromise ??= new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      db.createObjectStore(RUNS, { keyPath: 'id' });
-      db.createObjectStore(CKPTS, { keyPath: 'key' }).createIndex('runId', 'runId');
-      db.createObjectStore(LATEST);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () =>
-      reject(new Error(`The run database could not be opened: ${req.error?.message ?? 'unknown error'}`));
-  });
-  return dbPromise;
-}
-
-async function tx<T>(
-  stores: string[],
-  mode: IDBTransactionMode,
-  fn: (t: IDBTransaction) => IDBRequest<T> | void,
-): Promise<T | undefined> {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const t = db.transaction(stores, mode);
-    const req = fn(t);
-    t.oncomplete = () => resolve(req ? req.result : undefined);
-    t.onerror = () =>
-      reject(new Error(`Saving runs failed: ${t.error?.message ?? 'unknown error'} (is the disk full?)`));
-    t.onabort = () => reject(new Error(`Saving runs was aborted: ${t.error?.message ?? 'unknown error'}`));
-  });
+/** Storage errors in words a user can act on. */
+async function saving<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const m = e instanceof Error ? e.message : String(e);
+    throw new Error(`Saving ${what} failed: ${m} (is the disk full, or is storage blocked for this site?)`);
+  }
 }
 
 export interface RunsState {
@@ -100,7 +71,8 @@ export const useRuns = create<RunsState>((set, get) => ({
   loaded: false,
 
   load: async () => {
-    const all = (await tx<RunRecord[]>([RUNS], 'readonly', (t) => t.objectStore(RUNS).getAll())) ?? [];
+    const db = await studioDbReady();
+    const all = (await db.runs.toArray()) as unknown as RunRecord[];
     // A run still marked running when the page loads was cut off (tab closed, crash).
     const runs = all
       .map((r) =>
@@ -118,7 +90,7 @@ export const useRuns = create<RunsState>((set, get) => ({
   },
 
   saveRun: async (run) => {
-    await tx([RUNS], 'readwrite', (t) => void t.objectStore(RUNS).put(run));
+    await saving('runs', () => studioDb().runs.put(run as unknown as KeyedRecord));
     set((s) => ({
       runs: [run, ...s.runs.filter((r) => r.id !== run.id)].sort((a, b) => b.createdAt - a.createdAt),
     }));
@@ -128,28 +100,34 @@ export const useRuns = create<RunsState>((set, get) => ({
     const run = get().runs.find((r) => r.id === runId);
     const all = [...(run?.checkpoints ?? []).filter((c) => c.name !== meta.name), meta];
     const { keep: kept, drop } = retain(all, keep);
-    await tx([CKPTS, LATEST], 'readwrite', (t) => {
-      const store = t.objectStore(CKPTS);
-      if (kept.includes(meta))
-        store.put({ key: ckKey(runId, meta.name), runId, meta, state } satisfies CheckpointRecord);
-      for (const d of drop) store.delete(ckKey(runId, d.name));
-      t.objectStore(LATEST).put(state, runId);
-    });
+    const db = studioDb();
+    await saving('a checkpoint', () =>
+      db.transaction('rw', db.checkpoints, db.latest, async () => {
+        if (kept.includes(meta))
+          await db.checkpoints.put({
+            key: ckKey(runId, meta.name),
+            runId,
+            meta,
+            state,
+          } satisfies CheckpointRecord);
+        await db.checkpoints.bulkDelete(drop.map((d) => ckKey(runId, d.name)));
+        await db.latest.put({ runId, state });
+      }),
+    );
     if (run) await get().saveRun({ ...run, checkpoints: kept });
     return kept;
   },
 
   saveLatest: async (runId, state) => {
-    await tx([LATEST], 'readwrite', (t) => void t.objectStore(LATEST).put(state, runId));
+    await saving('a resume point', () => studioDb().latest.put({ runId, state }));
   },
 
   loadLatest: async (runId) =>
-    (await tx<ResumeState>([LATEST], 'readonly', (t) => t.objectStore(LATEST).get(runId))) ?? null,
+    ((await (await studioDbReady()).latest.get(runId))?.state as ResumeState | undefined) ?? null,
 
   loadCheckpoint: async (runId, name) => {
-    const rec = await tx<CheckpointRecord>([CKPTS], 'readonly', (t) =>
-      t.objectStore(CKPTS).get(ckKey(runId, name)),
-    );
+    const rec = (await (await studioDbReady()).checkpoints.get(ckKey(runId, name))) as
+      CheckpointRecord | undefined;
     return rec?.state ?? null;
   },
 
@@ -163,11 +141,15 @@ export const useRuns = create<RunsState>((set, get) => ({
 
   deleteRun: async (runId) => {
     const run = get().runs.find((r) => r.id === runId);
-    await tx([RUNS, CKPTS, LATEST], 'readwrite', (t) => {
-      t.objectStore(RUNS).delete(runId);
-      for (const c of run?.checkpoints ?? []) t.objectStore(CKPTS).delete(ckKey(runId, c.name));
-      t.objectStore(LATEST).delete(runId);
-    });
+    const db = studioDb();
+    await saving('runs', () =>
+      db.transaction('rw', db.runs, db.checkpoints, db.latest, async () => {
+        await db.runs.delete(runId);
+        await db.checkpoints.bulkDelete((run?.checkpoints ?? []).map((c) => ckKey(runId, c.name)));
+        await db.checkpoints.where('runId').equals(runId).delete();
+        await db.latest.delete(runId);
+      }),
+    );
     set((s) => ({ runs: s.runs.filter((r) => r.id !== runId) }));
   },
 }));

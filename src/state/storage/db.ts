@@ -38,6 +38,24 @@ export interface MetaRecord {
   value: unknown;
 }
 
+/** A run's latest resume point, by run id. */
+export interface LatestRecord {
+  runId: string;
+  state: unknown;
+}
+
+/**
+ * The stores of the studio before this database (wave 1): each IndexedDB database, its object store, and the
+ * table here that takes its records. `outOfLineKey` names the field the old store's out-of-line key goes into.
+ */
+export const LEGACY_STORES: { db: string; store: string; table: string; outOfLineKey?: string }[] = [
+  { db: 'spatter-studio-runs', store: 'runs', table: 'runs' },
+  { db: 'spatter-studio-runs', store: 'checkpoints', table: 'checkpoints' },
+  { db: 'spatter-studio-runs', store: 'latest', table: 'latest', outOfLineKey: 'runId' },
+  { db: 'spatter-studio-data', store: 'memory-sources', table: 'memorySources' },
+  { db: 'spatter-studio-extract', store: 'jobs', table: 'extractJobs' },
+];
+
 export class StudioDb extends Dexie {
   datasetVersions!: EntityTable<DatasetVersion, 'id'>;
   evaluations!: EntityTable<EvaluationRecord, 'id'>;
@@ -52,6 +70,14 @@ export class StudioDb extends Dexie {
   studies!: Table<KeyedRecord, string>;
   trials!: Table<KeyedRecord, string>;
   meta!: EntityTable<MetaRecord, 'key'>;
+  /** Training runs, their checkpoints and latest resume points (records shaped by state/runs-store). */
+  runs!: Table<KeyedRecord, string>;
+  checkpoints!: Table<{ key: string; runId: string; [k: string]: unknown }, string>;
+  latest!: EntityTable<LatestRecord, 'runId'>;
+  /** In-memory crop sources (extracted, dropped, generated) with their crops, by key. */
+  memorySources!: Table<{ key: string; [k: string]: unknown }, string>;
+  /** Finished extraction jobs (without their file). */
+  extractJobs!: Table<KeyedRecord, string>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -66,11 +92,81 @@ export class StudioDb extends Dexie {
       studies: 'id, createdAt',
       trials: 'id, studyId, number',
       meta: 'key',
+      runs: 'id, createdAt',
+      checkpoints: 'key, runId',
+      latest: 'runId',
+      memorySources: 'key',
+      extractJobs: 'id',
     });
   }
 }
 
+const MIGRATED = 'legacy-stores-migrated';
+
+function legacyRecords(dbName: string, store: string): Promise<{ key: IDBValidKey; value: unknown }[]> {
+  return new Promise((resolve) => {
+    const req = indexedDB.open(dbName);
+    // Opening a name that never existed creates an empty database: note it, and remove it again.
+    let created = false;
+    req.onupgradeneeded = () => {
+      created = true;
+    };
+    req.onerror = () => resolve([]);
+    req.onsuccess = () => {
+      const db = req.result;
+      if (created || !db.objectStoreNames.contains(store)) {
+        db.close();
+        if (created) indexedDB.deleteDatabase(dbName);
+        resolve([]);
+        return;
+      }
+      const out: { key: IDBValidKey; value: unknown }[] = [];
+      const cur = db.transaction(store).objectStore(store).openCursor();
+      cur.onsuccess = () => {
+        const c = cur.result;
+        if (c) {
+          out.push({ key: c.key, value: c.value });
+          c.continue();
+        } else {
+          db.close();
+          resolve(out);
+        }
+      };
+      cur.onerror = () => {
+        db.close();
+        resolve(out);
+      };
+    };
+  });
+}
+
+/**
+ * Bring what an earlier version of the studio stored (three IndexedDB databases of its own) into this one,
+ * once. The old databases are left as they are, so nothing is lost if this version is rolled back.
+ */
+export async function migrateLegacyStores(db: StudioDb): Promise<number> {
+  if (await db.meta.get(MIGRATED)) return 0;
+  let moved = 0;
+  for (const l of LEGACY_STORES) {
+    const recs = await legacyRecords(l.db, l.store);
+    if (recs.length === 0) continue;
+    const table = db.table(l.table);
+    const keyPath = table.schema.primKey.keyPath as string;
+    const rows = recs.map((r) =>
+      l.outOfLineKey ? { [l.outOfLineKey]: r.key, state: r.value } : (r.value as Record<string, unknown>),
+    );
+    // Records already here (written by this version) win over the old copies.
+    const have = await table.bulkGet(rows.map((r) => r[keyPath] as string));
+    const fresh = rows.filter((_, i) => have[i] === undefined);
+    if (fresh.length) await table.bulkAdd(fresh);
+    moved += fresh.length;
+  }
+  await db.meta.put({ key: MIGRATED, value: { at: Date.now(), moved } });
+  return moved;
+}
+
 let instance: StudioDb | null = null;
+let migration: Promise<unknown> | null = null;
 
 /** The database of this page (opened on first use). */
 export function studioDb(): StudioDb {
@@ -78,11 +174,22 @@ export function studioDb(): StudioDb {
   return instance;
 }
 
+/** The database once the earlier studio's stores are migrated into it (await before reading old data). */
+export async function studioDbReady(): Promise<StudioDb> {
+  const db = studioDb();
+  migration ??= migrateLegacyStores(db).catch((e: unknown) => {
+    console.warn('Migrating the earlier studio storage failed:', e);
+  });
+  await migration;
+  return db;
+}
+
 /** Tests: use a fresh database (fake-indexeddb in Node). */
 export function resetStudioDbForTests(
   name = `${DB_NAME}-test-${Math.random().toString(36).slice(2)}`,
 ): StudioDb {
   instance = new StudioDb(name);
+  migration = null;
   return instance;
 }
 
