@@ -9,6 +9,7 @@ import {
 } from '../../../core/incremental/plan';
 import { validateGate, type PairedTest } from '../../../core/registry/gate';
 import { useDataStore } from '../../../state/data-store';
+import { loadDemo } from '../../../state/demo';
 import { DEFAULT_PIPELINE, useIncremental, type TrainBackend } from '../../../state/incremental-store';
 import { duration } from './format';
 
@@ -39,6 +40,8 @@ export function IncrementalPanel() {
   const [backend, setBackend] = useState<TrainBackend>('wasm');
   const [name, setName] = useState('');
   const [useSlices, setUseSlices] = useState(false);
+  const [loadingDemo, setLoadingDemo] = useState(false);
+  const dataBusy = useDataStore((s) => s.busy !== null);
   const runningId = useIncremental((s) => s.runningId);
   const paused = useIncremental((s) => s.paused);
   const progress = useIncremental((s) => s.progress);
@@ -63,6 +66,23 @@ export function IncrementalPanel() {
         on the data so far, compared with production on one frozen held-out set (never trained on), and
         promoted only if it passes the gate.
       </p>
+      <div className="row">
+        <span data-testid="pipeline-crops" data-crops={crops}>
+          {crops.toLocaleString('en')} labelled crops open{dataBusy ? ' (the data library is busy…)' : ''}
+        </span>
+        {crops === 0 ? (
+          <button
+            type="button"
+            disabled={loadingDemo}
+            onClick={() => {
+              setLoadingDemo(true);
+              void loadDemo().finally(() => setLoadingDemo(false));
+            }}
+          >
+            {loadingDemo ? 'Loading demo…' : 'Load demo data'}
+          </button>
+        ) : null}
+      </div>
       <fieldset disabled={busy}>
         <legend>Pipeline</legend>
         <div className="gate-grid">
@@ -230,7 +250,7 @@ export function IncrementalPanel() {
         <button
           type="button"
           className="primary"
-          disabled={busy || problem !== null}
+          disabled={busy || dataBusy || problem !== null}
           title={problem ?? ''}
           onClick={() => void useIncremental.getState().start(c, { backend, name })}
         >
