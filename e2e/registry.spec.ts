@@ -248,3 +248,40 @@ test('a 5-chunk pipeline on the demo data: gate, aliases, report, reload and con
     await other.close();
   });
 });
+
+test('a diverging chunk fails with the reason, the pipeline goes on, and no version is promoted', async ({
+  studio,
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await studio.open('Models');
+  await openDemo(page);
+  await fill(page, 'Pipeline name', 'bad');
+  await fill(page, 'Chunk size (crops)', '100');
+  await fill(page, 'Held-out crops', '100');
+  await fill(page, 'Max chunks (0 = all)', '2');
+  await fill(page, 'Epochs per chunk', '1');
+  await fill(page, 'Batch size', '16');
+  await fill(page, 'Learning rate', '1000');
+  await page.getByRole('button', { name: 'Start pipeline' }).click();
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-status', 'done', {
+    timeout: 240_000,
+  });
+  const rows = page.getByTestId('chunk-row');
+  await expect(rows).toHaveCount(2);
+  for (const r of await rows.all()) {
+    await expect(r).toHaveAttribute('data-status', 'failed');
+    await expect(r).toContainText(/loss (diverged|became).*Lower the learning rate/);
+  }
+  await expect(studio.messages).toContainText('Chunk 1 of bad failed');
+  await expect(page.getByTestId('pipeline-summary')).toContainText('0 promoted, 0 stayed local, 2 failed');
+  await expect(page.getByRole('table', { name: 'Model versions' })).toBeHidden();
+
+  await test.step('a held-out set larger than the data is refused before anything runs', async () => {
+    await fill(page, 'Held-out crops', '5000');
+    await expect(page.getByRole('button', { name: 'Start pipeline' })).toBeDisabled();
+    await expect(page.getByRole('region', { name: 'Incremental learning' })).toContainText(
+      '2000 crops are open: not enough for a held-out set of 5000',
+    );
+  });
+});

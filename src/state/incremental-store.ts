@@ -582,6 +582,14 @@ export const useIncremental = create<IncrementalState>((set, get) => {
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       const cur = get().pipelines.find((p) => p.id === rec.id) ?? rec;
+      if (abort?.signal.aborted) {
+        await save({
+          ...cur,
+          status: 'stopped',
+          message: `Stopped after chunk ${cur.rows.length}; Continue resumes with chunk ${cur.rows.length + 1}`,
+        });
+        return;
+      }
       await save({ ...cur, status: 'failed', message: msg });
       notifyError(
         `The pipeline ${rec.name} stopped`,
