@@ -134,6 +134,9 @@ test('a 5-chunk pipeline on the demo data: gate, aliases, report, reload and con
         promotedVersions.push(row.versionId!);
       }
     }
+    console.log(
+      `verdicts: ${pipe.rows.map((r) => `${r.chunk} ${r.status} ${evals.get(r.candidateEvaluationId!)!.metrics.accuracy.toFixed(3)}`).join('; ')}`,
+    );
     // production moved exactly on the passing chunks, in order
     expect(events.filter((e) => e.alias === 'production').map((e) => e.versionId)).toEqual(promotedVersions);
     const badge = page.getByTestId('version-aliases').filter({ hasText: 'production' });
