@@ -288,3 +288,48 @@ test('a diverging chunk fails with the reason, the pipeline goes on, and no vers
     );
   });
 });
+
+test('one chunk per source: a one-class first build is refused with the reason, a new build becomes the next chunk', async ({
+  studio,
+  page,
+}) => {
+  test.setTimeout(400_000);
+  await studio.open('Models');
+  await openDemo(page);
+  await page.getByLabel('Chunks', { exact: true }).selectOption('per-source');
+  await expect(page.getByLabel('Chunk size (crops)', { exact: true })).toBeHidden();
+  await fill(page, 'Pipeline name', 'builds');
+  await fill(page, 'Held-out crops', '200');
+  await fill(page, 'Epochs per chunk', '1');
+  await fill(page, 'Batch size', '32');
+  await fill(page, 'Learning rate', '0.003');
+  await page.getByRole('button', { name: 'Start pipeline' }).click();
+  const status = page.getByTestId('pipeline-status');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
+  await expect(status).toHaveAttribute('data-chunks', '2');
+  const rows = page.getByTestId('chunk-row');
+  // the first build holds one gas flow only: nothing to learn from yet, said so; the second brings the other
+  await expect(rows.nth(0)).toHaveAttribute('data-status', 'failed');
+  await expect(rows.nth(0)).toContainText(
+    /Chunk 1: the training data holds only "(low|high) gas flow" crops/,
+  );
+  await expect(rows.nth(1)).not.toHaveAttribute('data-status', 'failed');
+  const before = ((await readDb(page)).pipelines[0] as { plan: { heldOut: string[] } }).plan.heldOut;
+
+  await test.step('a new build opened later is taken in as chunk 3, the held-out set unchanged', async () => {
+    await studio.goTo('Data');
+    await page.getByLabel('Open HDF5 files').setInputFiles(['e2e/fixtures/vlen_low_0.h5']);
+    await expect(page.getByRole('article', { name: 'Source vlen_low_0.h5' })).toBeVisible();
+    await studio.goTo('Models');
+    await page.getByRole('button', { name: 'Continue builds from chunk 3' }).click();
+    await expect(status).toHaveAttribute('data-rows', '3', { timeout: 300_000 });
+    await expect(status).toHaveAttribute('data-status', 'done');
+    await expect(rows.nth(2)).not.toHaveAttribute('data-status', 'failed');
+    const after = (await readDb(page)).pipelines[0] as { plan: { heldOut: string[]; chunks: string[][] } };
+    expect(after.plan.heldOut).toEqual(before);
+    expect(after.plan.chunks[2]!.every((id) => id.startsWith('vlen_low_0.h5/'))).toBe(true);
+    // nothing new: Continue says what to do
+    await page.getByRole('button', { name: 'Continue builds from chunk 4' }).click();
+    await expect(studio.messages).toContainText('no new build since chunk 3');
+  });
+});

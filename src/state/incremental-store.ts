@@ -11,6 +11,8 @@ import type { EvaluationMetrics, EvaluationRecord } from '../core/eval/records';
 import {
   assertNoOverlap,
   chunkNote,
+  extendBySource,
+  planBySource,
   chunkProblem,
   pipelineSecondsLeft,
   planPipeline,
@@ -77,6 +79,7 @@ export interface PipelineProgress {
 }
 
 export const DEFAULT_PIPELINE: PipelineConfig = {
+  chunking: 'seeded',
   chunkSize: 1000,
   heldOut: 500,
   maxChunks: 0,
@@ -155,6 +158,21 @@ function warmStart(weights: WeightMap, lr: number): ResumeState {
 
 const newId = (prefix: string) =>
   `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 6)}`;
+
+/** The source name of each crop id, by the sources open now. */
+function sourceIdOf(): (id: string) => string {
+  const sources = useDataStore.getState().sources;
+  return (id) => sourceOfId(id, sources);
+}
+
+/** Sources in the order they were opened (the order builds arrived). */
+function sourceOrder(): string[] {
+  return useDataStore.getState().sources.map((s) => s.name);
+}
+
+function sourcePlan(pool: CropPool, config: PipelineConfig): PipelinePlan {
+  return planBySource(pool.ids, sourceIdOf(), sourceOrder(), config);
+}
 
 export const useIncremental = create<IncrementalState>((set, get) => {
   const save = async (p: PipelineRecord) => {
@@ -647,7 +665,8 @@ export const useIncremental = create<IncrementalState>((set, get) => {
         const pool = await buildCropPool();
         const invalid = validateConfig(config, pool.ids.length);
         if (invalid) throw new Error(invalid);
-        const plan = planPipeline(pool.ids, config);
+        const plan =
+          config.chunking === 'per-source' ? sourcePlan(pool, config) : planPipeline(pool.ids, config);
         const id = newId('pipe');
         const name = opts.name?.trim() || `Pipeline ${new Date().toLocaleString()}`;
         const held = await saveDatasetVersion(
@@ -669,7 +688,7 @@ export const useIncremental = create<IncrementalState>((set, get) => {
           plan,
           heldOutVersionId: held.id,
           status: 'running',
-          message: `Started: ${plan.chunks.length} chunks of ${config.chunkSize}, ${plan.heldOut.length} crops held out`,
+          message: `Started: ${plan.chunks.length} chunks ${config.chunking === 'per-source' ? '(one per source)' : `of ${config.chunkSize}`}, ${plan.heldOut.length} crops held out`,
           rows: [],
         };
         await save(rec);
@@ -684,7 +703,7 @@ export const useIncremental = create<IncrementalState>((set, get) => {
       if (get().runningId) return;
       const rec = get().pipelines.find((p) => p.id === id);
       if (!rec) return;
-      if (rec.rows.length >= rec.plan.chunks.length) {
+      if (rec.rows.length >= rec.plan.chunks.length && rec.config.chunking !== 'per-source') {
         notifyError(`${rec.name} is finished`, 'Start a new pipeline to go on with more data.');
         return;
       }
@@ -706,8 +725,19 @@ export const useIncremental = create<IncrementalState>((set, get) => {
             `${missing.length} crops of this pipeline are not open (e.g. ${missing[0]}): open the same data (for the demo, "Load demo data") and continue again`,
           );
         }
+        // A per-source pipeline takes in the builds opened or extracted since (one chunk each).
+        const plan =
+          rec.config.chunking === 'per-source'
+            ? extendBySource(rec.plan, pool.ids, sourceIdOf(), sourceOrder(), rec.config.maxChunks)
+            : rec.plan;
+        if (rec.rows.length >= plan.chunks.length) {
+          throw new Error(
+            `no new build since chunk ${rec.rows.length}: extract or open a new source (it becomes chunk ${rec.rows.length + 1}), then continue`,
+          );
+        }
         const next = await save({
           ...rec,
+          plan,
           status: 'running',
           message: `Continuing with chunk ${rec.rows.length + 1} of ${rec.plan.chunks.length}`,
         });

@@ -5,6 +5,8 @@ import {
   assertNoOverlap,
   chunkNote,
   chunkProblem,
+  extendBySource,
+  planBySource,
   planPipeline,
   pipelineSecondsLeft,
   splitTrainVal,
@@ -13,6 +15,7 @@ import {
 } from './plan';
 
 const config: PipelineConfig = {
+  chunking: 'seeded',
   chunkSize: 10,
   heldOut: 20,
   maxChunks: 0,
@@ -92,5 +95,30 @@ describe('splitTrainVal and time left', () => {
   it('estimates the time left from seconds per sample', () => {
     expect(pipelineSecondsLeft([10, 20], [100, 200], [300, 400])).toBeCloseTo(70, 10);
     expect(pipelineSecondsLeft([], [], [1])).toBeNull();
+  });
+});
+
+describe('one chunk per source', () => {
+  const src = (id: string) => id.slice(0, id.indexOf('/'));
+  const a = Array.from({ length: 30 }, (_, i) => `build_a/ds/${i}`);
+  const b = Array.from({ length: 20 }, (_, i) => `build_b/ds/${i}`);
+  it('holds out across the sources once and makes a chunk of each source, in arrival order', () => {
+    const p = planBySource([...b, ...a], src, ['build_b', 'build_a'], { ...config, heldOut: 10 });
+    expect(p.heldOut).toHaveLength(10);
+    expect(p.chunks.map((c) => src(c[0]!))).toEqual(['build_b', 'build_a']);
+    expect(p.chunks.flat().length + 10).toBe(50);
+    expect(() => assertNoOverlap(p.heldOut, p.chunks.flat())).not.toThrow();
+  });
+  it('appends a chunk for a new build and keeps the held-out set frozen', () => {
+    const p = planBySource([...a, ...b], src, ['build_a', 'build_b'], { ...config, heldOut: 10 });
+    const c = Array.from({ length: 15 }, (_, i) => `build_c/ds/${i}`);
+    const q = extendBySource(p, [...a, ...b, ...c], src, ['build_a', 'build_b', 'build_c']);
+    expect(q.heldOut).toEqual(p.heldOut);
+    expect(q.chunks.slice(0, 2)).toEqual(p.chunks);
+    expect(q.chunks[2]).toEqual([...c].sort());
+    expect(extendBySource(q, [...a, ...b, ...c], src, [])).toEqual(q);
+  });
+  it('refuses a held-out set as large as the data', () => {
+    expect(() => planBySource(a, src, ['build_a'], { ...config, heldOut: 30 })).toThrow(/30 crops are open/);
   });
 });

@@ -12,7 +12,11 @@ export const STRATEGY_LABELS: Record<Strategy, string> = {
   'warm-replay': 'Warm start from production, new chunk + replay buffer',
 };
 
+/** How the crops become chunks: a seeded replay in chunks of N, or one chunk per source (build) as they come. */
+export type Chunking = 'seeded' | 'per-source';
+
 export interface PipelineConfig {
+  chunking: Chunking;
   chunkSize: number;
   /** Crops held out once (never trained on) to compare candidate and production. */
   heldOut: number;
@@ -52,7 +56,9 @@ export function validateConfig(c: PipelineConfig, available: number): string | n
     return 'The held-out set needs at least 1 crop (the gate compares models on it)';
   if (!Number.isInteger(c.epochs) || c.epochs < 1) return 'Epochs per chunk must be ≥ 1';
   if (!(c.valFraction > 0 && c.valFraction < 0.9)) return 'The validation share must be in (0, 0.9)';
-  if (c.heldOut + c.chunkSize > available)
+  if (c.chunking === 'per-source' && c.heldOut >= available)
+    return `${available} crops are open: not enough for a held-out set of ${c.heldOut} and any chunk. Open more crops or lower the held-out size.`;
+  if (c.chunking !== 'per-source' && c.heldOut + c.chunkSize > available)
     return `${available} crops are open: not enough for a held-out set of ${c.heldOut} and one chunk of ${c.chunkSize}. Open more crops or lower the sizes.`;
   return null;
 }
@@ -77,6 +83,64 @@ export function planPipeline(ids: readonly string[], c: PipelineConfig): Pipelin
     chunks.push(Array.from(order.subarray(s, s + c.chunkSize), (i) => rest[i]!));
   }
   return { heldOut, chunks };
+}
+
+/**
+ * One chunk per source, in the order given (the order builds arrived): the held-out set is drawn once from the
+ * crops open at the start (seeded, across all sources) and never changes; each source's other crops are a chunk.
+ */
+export function planBySource(
+  ids: readonly string[],
+  sourceOf: (id: string) => string,
+  sourceOrder: readonly string[],
+  c: PipelineConfig,
+): PipelinePlan {
+  if (!Number.isInteger(c.heldOut) || c.heldOut < 1)
+    throw new PipelineInputError('The held-out set needs at least 1 crop (the gate compares models on it)');
+  const sorted = [...new Set(ids)].sort();
+  if (sorted.length !== ids.length)
+    throw new PipelineInputError(`${ids.length - sorted.length} crop ids appear twice in the open data`);
+  if (c.heldOut >= sorted.length)
+    throw new PipelineInputError(
+      `${sorted.length} crops are open: not enough for a held-out set of ${c.heldOut} and any chunk. Open more crops or lower the held-out size.`,
+    );
+  const held = permutation(sorted.length, createRng(deriveSeed(c.seed, 'held-out')));
+  const heldOut = Array.from(held.subarray(0, c.heldOut), (i) => sorted[i]!);
+  return extendBySource({ heldOut, chunks: [] }, ids, sourceOf, sourceOrder, c.maxChunks);
+}
+
+/**
+ * Append a chunk for each source with crops not in the plan yet (a new build extracted since), keeping the
+ * held-out set and the earlier chunks as they are. Crops of a source already chunked are not re-chunked.
+ */
+export function extendBySource(
+  plan: PipelinePlan,
+  ids: readonly string[],
+  sourceOf: (id: string) => string,
+  sourceOrder: readonly string[],
+  maxChunks = 0,
+): PipelinePlan {
+  const known = new Set([...plan.heldOut, ...plan.chunks.flat()]);
+  const chunkedSources = new Set(plan.chunks.map((ch) => (ch[0] === undefined ? '' : sourceOf(ch[0]))));
+  const bySource = new Map<string, string[]>();
+  for (const id of [...ids].sort()) {
+    if (known.has(id)) continue;
+    const s = sourceOf(id);
+    if (chunkedSources.has(s)) continue;
+    const list = bySource.get(s) ?? [];
+    list.push(id);
+    bySource.set(s, list);
+  }
+  const order = [
+    ...sourceOrder.filter((s) => bySource.has(s)),
+    ...[...bySource.keys()].filter((s) => !sourceOrder.includes(s)).sort(),
+  ];
+  const chunks = [...plan.chunks];
+  for (const s of order) {
+    if (maxChunks > 0 && chunks.length >= maxChunks) break;
+    chunks.push(bySource.get(s)!);
+  }
+  return { heldOut: plan.heldOut, chunks };
 }
 
 /** The crops candidate `k` (0-based) trains on. */

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import {
   validateConfig,
   STRATEGY_LABELS,
+  type Chunking,
   type PipelineConfig,
   type Strategy,
 } from '../../../core/incremental/plan';
@@ -54,7 +55,10 @@ export function IncrementalPanel() {
     validateGate(c.gate) ??
     (crops > 0 ? validateConfig(c, crops) : 'Open crops in the Data area first (or "Load demo data").');
   const resumable = pipelines.filter(
-    (p) => p.id !== runningId && p.status !== 'done' && p.rows.length < p.plan.chunks.length,
+    (p) =>
+      p.id !== runningId &&
+      // a per-source pipeline takes in new builds whenever they come
+      (p.config.chunking === 'per-source' || (p.status !== 'done' && p.rows.length < p.plan.chunks.length)),
   );
   const busy = runningId !== null || (progress !== null && runningId === null);
 
@@ -95,12 +99,25 @@ export function IncrementalPanel() {
               onChange={(e) => setName(e.target.value)}
             />
           </label>
-          <NumberField
-            label="Chunk size (crops)"
-            value={c.chunkSize}
-            min={1}
-            onChange={(v) => upd({ chunkSize: v })}
-          />
+          <label>
+            Chunks
+            <select
+              aria-label="Chunks"
+              value={c.chunking}
+              onChange={(e) => upd({ chunking: e.target.value as Chunking })}
+            >
+              <option value="seeded">Replay the open crops in seeded chunks of N</option>
+              <option value="per-source">One chunk per source (build), as they arrive</option>
+            </select>
+          </label>
+          {c.chunking === 'seeded' ? (
+            <NumberField
+              label="Chunk size (crops)"
+              value={c.chunkSize}
+              min={1}
+              onChange={(v) => upd({ chunkSize: v })}
+            />
+          ) : null}
           <NumberField
             label="Held-out crops"
             value={c.heldOut}
