@@ -80,6 +80,11 @@ test('a 5-chunk pipeline on the demo data: gate, aliases, report, reload and con
     await fill(page, 'Learning rate', '0.003');
     await page.getByRole('button', { name: 'Start pipeline' }).click();
     await expect(page.getByLabel('Overall progress')).toBeVisible();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect(page.getByTestId('pipeline-progress')).toContainText('Paused.');
+    await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-status', 'paused');
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-status', 'running');
     const status = page.getByTestId('pipeline-status');
     await expect(status).toHaveAttribute('data-rows', '2', { timeout: 300_000 });
     await page.reload();

@@ -176,7 +176,9 @@ function sourcePlan(pool: CropPool, config: PipelineConfig): PipelinePlan {
 
 export const useIncremental = create<IncrementalState>((set, get) => {
   const save = async (p: PipelineRecord) => {
-    const next = { ...p, updatedAt: Date.now() };
+    // A chunk finishing while the user has paused keeps the pipeline shown (and stored) as paused.
+    const status = p.status === 'running' && get().paused && get().runningId === p.id ? 'paused' : p.status;
+    const next = { ...p, status, updatedAt: Date.now() };
     await studioDb().pipelines.put(asRecord(next));
     set((s) => ({ pipelines: [next, ...s.pipelines.filter((x) => x.id !== p.id)] }));
     return next;
