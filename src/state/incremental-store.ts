@@ -177,7 +177,8 @@ function sourcePlan(pool: CropPool, config: PipelineConfig): PipelinePlan {
 export const useIncremental = create<IncrementalState>((set, get) => {
   const save = async (p: PipelineRecord) => {
     // A chunk finishing while the user has paused keeps the pipeline shown (and stored) as paused.
-    const status = p.status === 'running' && get().paused && get().runningId === p.id ? 'paused' : p.status;
+    const live = get().runningId === p.id && (p.status === 'running' || p.status === 'paused');
+    const status = live ? (get().paused ? 'paused' : 'running') : p.status;
     const next = { ...p, status, updatedAt: Date.now() };
     await studioDb().pipelines.put(asRecord(next));
     set((s) => ({ pipelines: [next, ...s.pipelines.filter((x) => x.id !== p.id)] }));
