@@ -7,6 +7,7 @@ import { DataArea } from '../areas/data/DataArea';
 import { EvaluateArea } from '../areas/evaluate/EvaluateArea';
 import { ExtractArea } from '../areas/extract/ExtractArea';
 import { GenerateArea } from '../areas/generate/GenerateArea';
+import { ModelsArea } from '../areas/models/ModelsArea';
 import { RunsArea } from '../areas/runs/RunsArea';
 import { SystemArea } from '../areas/system/SystemArea';
 import { TrainArea } from '../areas/train/TrainArea';
@@ -21,6 +22,7 @@ const NAV: { area: Area; label: string; hint: string }[] = [
   { area: 'train', label: 'Train', hint: 'Train LeNet5 and friends' },
   { area: 'evaluate', label: 'Evaluate', hint: 'Metrics, predictions, export' },
   { area: 'runs', label: 'Runs', hint: 'Every run kept, compared' },
+  { area: 'models', label: 'Models', hint: 'Model registry, production alias, incremental learning' },
   { area: 'system', label: 'System', hint: 'Compute backends and configuration' },
 ];
 
@@ -31,6 +33,7 @@ const AREA_VIEW: Record<Area, () => React.JSX.Element> = {
   train: TrainArea,
   evaluate: EvaluateArea,
   runs: RunsArea,
+  models: ModelsArea,
   system: SystemArea,
 };
 
