@@ -47,6 +47,8 @@ export interface DatasetState {
     },
   ): Promise<TrainingArrays>;
   rename(id: string, name: string): Promise<void>;
+  /** Seal and keep a version made elsewhere (a pipeline's held-out set, a relabelled copy…); same content, same version. */
+  save(header: DatasetVersionHeader, items: DatasetItems, name: string): Promise<DatasetVersion>;
 }
 
 const itemsKey = (id: string) => `dataset-items:${id}`;
@@ -87,12 +89,11 @@ export const useDatasets = create<DatasetState>((set, get) => ({
     });
     if (!get().loaded) await get().load();
     const n = get().versions.length + 1;
-    const { version, itemBytes } = makeDatasetVersion(
-      snap.header,
-      decodeItems(snap.itemBytes),
-      opts.name ?? `v${n}`,
-      Date.now(),
-    );
+    return get().save(snap.header, decodeItems(snap.itemBytes), opts.name ?? `v${n}`);
+  },
+
+  save: async (header, items, name) => {
+    const { version, itemBytes } = makeDatasetVersion(header, items, name, Date.now());
     const existing = await studioDb().datasetVersions.get(version.id);
     if (existing) return existing;
     await putBlob(`dataset-version:${version.id}`, itemsKey(version.id), itemBytes);

@@ -1,20 +1,17 @@
 // The crops an incremental pipeline draws from: every labelled crop of the open data library pooled by crop id
-// (whatever split the Data area shows), and dataset versions for the held-out set and each training set, built
-// from the open sources. A stand-in until the data worker makes dataset versions itself (issue 11): the source
-// digest here is the source's name, size and crop count, and says so.
+// (whatever split the Data area shows), and dataset versions for the held-out set and each training set, derived
+// from the version the library is frozen as when the pool is built (sources by content digest).
 import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
 import {
   emptyItems,
-  LABEL_SOURCES,
-  makeDatasetVersion,
   SPLIT_NAMES,
-  type DatasetSourceRef,
+  type DatasetItems,
   type DatasetVersion,
   type SplitName,
 } from '../core/dataset/version';
 import type { SourceSummary } from '../workers/data/data-library';
-import { useDataStore, type BuildOptions } from './data-store';
-import { putBlob, studioDb } from './storage/db';
+import type { BuildOptions } from './data-store';
+import { useDatasets } from './dataset-store';
 
 /** Every labelled crop once: pixels (side x side each), labels and ids, with an index by id. */
 export interface CropPool {
@@ -24,6 +21,8 @@ export interface CropPool {
   y: Uint8Array;
   ids: string[];
   indexOf: Map<string, number>;
+  /** The library frozen as a dataset version when the pool was built (the parent of the pipeline's versions). */
+  base?: { version: DatasetVersion; items: DatasetItems };
 }
 
 export function poolFromArrays(a: TrainingArrays): CropPool {
@@ -45,7 +44,10 @@ export function poolFromArrays(a: TrainingArrays): CropPool {
 }
 
 export async function buildCropPool(opts?: BuildOptions): Promise<CropPool> {
-  return poolFromArrays(await useDataStore.getState().buildTrainingArrays(opts));
+  const ds = useDatasets.getState();
+  const version = await ds.freezeCurrent(opts);
+  const pool = poolFromArrays(await ds.arraysFor(version.id, opts ?? {}));
+  return { ...pool, base: { version, items: await ds.items(version.id) } };
 }
 
 /** The crops of `ids` as a split (copied out of the pool, so it can be transferred). */
@@ -74,71 +76,47 @@ export function sourceOfId(id: string, sources: readonly Pick<SourceSummary, 'na
 }
 
 /**
- * A dataset version of the given crops (each with its split), made from the open sources and saved with its
- * packed items. Content-addressed: the same crops, labels and splits give the same id (saved once).
+ * A dataset version of the given crops (each with its split), derived from the pool's base version (the library
+ * frozen when the pool was built: real source digests and label sources). Content-addressed: the same crops,
+ * labels and splits give the same id (saved once).
  */
 export async function saveDatasetVersion(
   pool: CropPool,
   members: { ids: readonly string[]; split: SplitName }[],
   name: string,
   splitRecipe: string,
-  parent: string | null = null,
 ): Promise<DatasetVersion> {
-  const summaries = useDataStore.getState().sources;
+  const base = pool.base;
+  if (!base)
+    throw new Error('The crop pool has no dataset version to derive from; build it with buildCropPool');
+  const { version, items: baseItems } = base;
+  const where = new Map<string, number>();
+  for (let k = 0; k < baseItems.index.length; k++) {
+    const src = version.sources[baseItems.source[k]!]!;
+    where.set(`${src.name}/${src.datasets[baseItems.dataset[k]!]}/${baseItems.index[k]}`, k);
+  }
   const n = members.reduce((s, m) => s + m.ids.length, 0);
   const items = emptyItems(n);
-  const sources: DatasetSourceRef[] = [];
-  const sourcePos = new Map<string, number>();
-  const fileNameCode = LABEL_SOURCES.indexOf('file-name');
-  let k = 0;
+  let j = 0;
   for (const m of members) {
     const code = SPLIT_NAMES.indexOf(m.split);
     for (const id of m.ids) {
-      const srcName = sourceOfId(id, summaries);
-      let si = sourcePos.get(srcName);
-      if (si === undefined) {
-        const s = summaries.find((x) => x.name === srcName);
-        si = sources.length;
-        sourcePos.set(srcName, si);
-        sources.push({
-          id: s?.id ?? srcName,
-          name: srcName,
-          kind: s?.kind ?? 'memory',
-          contentDigest: `name+size+count:${srcName}:${s?.sizeBytes ?? 0}:${s?.count ?? 0}`,
-          digestMethod: 'name, size and crop count (stand-in until sources are digested)',
-          sizeBytes: s?.sizeBytes ?? 0,
-          datasets: [],
-          crops: s?.count ?? 0,
-        });
-      }
-      const src = sources[si]!;
-      const rest = id.slice(srcName.length + 1);
-      const cut = rest.lastIndexOf('/');
-      const dataset = cut >= 0 ? rest.slice(0, cut) : '';
-      let di = src.datasets.indexOf(dataset);
-      if (di < 0) {
-        di = src.datasets.length;
-        src.datasets.push(dataset);
-      }
-      items.source[k] = si;
-      items.dataset[k] = di;
-      items.index[k] = Number(rest.slice(cut + 1)) || 0;
-      items.label[k] = pool.y[pool.indexOf.get(id) ?? -1] ?? -1;
-      items.labelSource[k] = fileNameCode;
-      items.split[k] = items.label[k]! < 0 ? SPLIT_NAMES.indexOf('excluded') : code;
-      k++;
+      const k = where.get(id);
+      if (k === undefined) throw new Error(`Crop ${id} is not in dataset version ${version.id}`);
+      items.source[j] = baseItems.source[k]!;
+      items.dataset[j] = baseItems.dataset[k]!;
+      items.index[j] = baseItems.index[k]!;
+      items.label[j] = baseItems.label[k]!;
+      items.labelSource[j] = baseItems.labelSource[k]!;
+      items.split[j] = items.label[j]! < 0 ? SPLIT_NAMES.indexOf('excluded') : code;
+      j++;
     }
   }
-  const { version, itemBytes } = makeDatasetVersion(
-    { classNames: pool.classNames, sources, splitRecipe, parent },
-    items,
-    name,
-    Date.now(),
-  );
-  const db = studioDb();
-  if (!(await db.datasetVersions.get(version.id))) {
-    await putBlob(`dataset-version:${version.id}`, `dv-items:${version.id}`, itemBytes);
-    await db.datasetVersions.put(version);
-  }
-  return version;
+  return useDatasets
+    .getState()
+    .save(
+      { classNames: version.classNames, sources: version.sources, splitRecipe, parent: version.id },
+      items,
+      name,
+    );
 }

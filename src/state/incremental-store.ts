@@ -487,7 +487,6 @@ export const useIncremental = create<IncrementalState>((set, get) => {
         ],
         `${rec.name} · chunk ${k + 1} training data`,
         arrays.splitDescription,
-        rec.heldOutVersionId,
       );
       const version = await useRegistry.getState().registerRun(run.id, {
         datasetVersionId: trainVersion.id,
