@@ -50,6 +50,8 @@ export interface DataState {
   restore(): Promise<void>;
   closeSource(id: string): Promise<void>;
   setLabel(id: string, label: number | null): Promise<void>;
+  /** Label single crops by ordinal (null: back to their source's label). In-memory only, like CSV imports. */
+  setCropLabels(ordinals: number[], labels: (number | null)[] | number | null): Promise<void>;
   setClassNames(names: string[]): Promise<void>;
   /** Decode every crop into the cache and refresh findings. */
   scan(opts?: BuildOptions): Promise<void>;
@@ -277,6 +279,12 @@ export const useDataStore = create<DataState>((set, get) => {
         );
         if (saved) await idb('readwrite', (s) => s.put({ ...saved, label }));
       }
+      await refresh();
+      await get().refreshSplit();
+    },
+
+    setCropLabels: async (ordinals, labels) => {
+      await dataWorker.api.setCropLabels(ordinals, labels);
       await refresh();
       await get().refreshSplit();
     },
