@@ -27,6 +27,12 @@ export interface StartOptions {
   maxBatches?: number;
   /** Continue this run from its latest saved state. */
   resumeRunId?: string;
+  /** Train on these arrays instead of the data library's current split (e.g. a refined dataset version). */
+  arrays?: () => Promise<TrainingArrays>;
+  /** The new run's name (default: model · backend · time). */
+  name?: string;
+  /** Called once the run has ended and is saved (e.g. to hand it to the model registry). */
+  onFinished?: (run: RunRecord, result: RunResult) => void | Promise<void>;
 }
 
 export interface TrainState {
@@ -101,7 +107,7 @@ export const useTrain = create<TrainState>((set, get) => ({
       if (!settings.capabilities) await settings.detect();
       const backend = useSettings.getState().activeBackend()?.backend ?? 'wasm';
       if (!runs.loaded) await runs.load().catch(() => undefined);
-      arrays = await useDataStore.getState().buildTrainingArrays();
+      arrays = opts.arrays ? await opts.arrays() : await useDataStore.getState().buildTrainingArrays();
       if (opts.resumeRunId) {
         const prev = useRuns.getState().runs.find((r) => r.id === opts.resumeRunId);
         const latest = await useRuns.getState().loadLatest(opts.resumeRunId);
@@ -118,7 +124,7 @@ export const useTrain = create<TrainState>((set, get) => ({
         const id = `run-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         run = {
           id,
-          name: `${config.model.name} · ${backend} · ${new Date().toLocaleString()}`,
+          name: opts.name ?? `${config.model.name} · ${backend} · ${new Date().toLocaleString()}`,
           createdAt: Date.now(),
           model: config.model.name,
           backend,
@@ -223,6 +229,11 @@ export const useTrain = create<TrainState>((set, get) => ({
     }
     if (result.status === 'failed') notifyError(`Training run ${run.name} failed`, result.message);
     set({ phase: 'done', result, history: result.history, message: result.message });
+    try {
+      await opts.onFinished?.(finished, result);
+    } catch (e) {
+      notifyError(`After the run ${run.name}`, e instanceof Error ? e.message : String(e));
+    }
   },
 
   pause: () => {
