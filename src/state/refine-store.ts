@@ -340,6 +340,7 @@ export const useRefine = create<RefineState>((set, get) => {
         // The raw-pixel view is there at once; the model's map replaces it once embeddings exist.
         const xy = await refineWorker.api.pixelPca(crops.x, crops.side);
         set({ map: { xy, kind: 'pca' } });
+        await get().describeClusters();
         bump();
       }),
 
