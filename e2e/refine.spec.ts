@@ -120,6 +120,28 @@ test('refine: label issues, map selection, pseudo-labels, refined version and re
     await expect(page.getByTestId('changes-summary')).toHaveText(after!);
   });
 
+  await test.step('a lasso selection excludes crops, and undo brings them back', async () => {
+    const before = await page.getByTestId('changes-summary').textContent();
+    await page.getByRole('radio', { name: 'Lasso select' }).check();
+    const box = (await page.getByLabel('Crop map').boundingBox())!;
+    const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
+    await page.mouse.move(...at(0.5, 0.1));
+    await page.mouse.down();
+    for (const [fx, fy] of [
+      [0.9, 0.5],
+      [0.5, 0.9],
+      [0.1, 0.5],
+      [0.5, 0.12],
+    ] as const)
+      await page.mouse.move(...at(fx, fy), { steps: 4 });
+    await page.mouse.up();
+    await expect(page.getByTestId('selection-count')).not.toHaveText('0 crops selected');
+    await page.getByRole('button', { name: 'Exclude', exact: true }).click();
+    await expect(page.getByTestId('changes-summary')).not.toHaveText(before!);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByTestId('changes-summary')).toHaveText(before!);
+  });
+
   await test.step("pseudo-labels for the unlabelled build's crops", async () => {
     // The build's 101 crops, less any the box selection above relabelled.
     await expect(page.getByTestId('pseudo-summary')).toContainText(/^\d+ unlabelled crops: \d+ admitted/);
