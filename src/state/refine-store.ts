@@ -44,7 +44,6 @@ export interface RetrainedCandidate {
   datasetVersionId: string;
   parentVersionId: string;
   test: { loss: number; acc: number; count: number } | null;
-  baseTest: { acc: number; count: number } | null;
 }
 
 /** Returns a line for the user (e.g. "model v3 registered as candidate"), or nothing. */
@@ -624,7 +623,6 @@ export const useRefine = create<RefineState>((set, get) => {
             datasetVersionId: version.id,
             parentVersionId: base.version.id,
             test: result.test,
-            baseTest: null,
           });
           set({
             retrain: {

@@ -187,7 +187,7 @@ export function RefineArea() {
                 <li key={k}>
                   <button
                     type="button"
-                    className="link"
+                    className="refine-link"
                     onClick={() =>
                       s.select(
                         Array.from(s.clusters!.cluster.keys()).filter((i) => s.clusters!.cluster[i] === k),
