@@ -154,6 +154,7 @@ test('refine: label issues, map selection, pseudo-labels, refined version and re
   });
 
   let versionId = '';
+  let parentId = '';
   await test.step('the refined dataset version records every change with its provenance', async () => {
     await page.getByRole('button', { name: 'Save dataset version' }).click();
     const saved = page.getByTestId('saved-version');
@@ -183,6 +184,7 @@ test('refine: label issues, map selection, pseudo-labels, refined version and re
       };
     }, versionId);
     expect(provenance.parent).toMatch(/^dv-/);
+    parentId = provenance.parent;
     expect(provenance.edits[0]).toEqual(['relabel', 'user', expect.any(String)]);
     expect(provenance.edits[1]).toEqual([
       'pseudo-label',
@@ -198,6 +200,25 @@ test('refine: label issues, map selection, pseudo-labels, refined version and re
       timeout: 240_000,
     });
     await expect(page.getByTestId('retrain-result')).toContainText(/Run run-.*: completed/);
+    await expect(page.getByTestId('retrain-result')).toContainText('; evaluation eval-run-');
+    const evaluation = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('spatter-studio');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      return new Promise<{ datasetVersionId: string; split: string; metrics: { count: number } }[]>(
+        (resolve, reject) => {
+          const r = db.transaction('evaluations').objectStore('evaluations').getAll();
+          r.onsuccess = () => resolve(r.result as never);
+          r.onerror = () => reject(r.error);
+        },
+      );
+    });
+    expect(evaluation).toHaveLength(1);
+    expect(evaluation[0]!.split).toBe('test');
+    expect(evaluation[0]!.datasetVersionId).toBe(parentId);
+    expect(evaluation[0]!.metrics.count).toBeGreaterThan(300);
     await studio.goTo('Runs');
     await expect(page.getByRole('table', { name: 'Runs' })).toContainText(`Retrain on ${versionId}`);
   });

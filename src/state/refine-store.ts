@@ -21,6 +21,8 @@ import {
   type ProbMatrix,
 } from '../core/refine/confident-learning';
 import { refineCsv } from '../core/refine/csv';
+import { confusionMatrix, predictClasses, reportFromConfusion } from '../core/eval/metrics';
+import type { EvaluationRecord } from '../core/eval/records';
 import { EditLog, describeEdit, trainingRows, type Edit, type EditKind } from '../core/refine/edits';
 import { pseudoLabels, type PseudoLabelPreview } from '../core/refine/pseudo-labels';
 import type { Progress } from '../workers/task';
@@ -44,6 +46,8 @@ export interface RetrainedCandidate {
   datasetVersionId: string;
   parentVersionId: string;
   test: { loss: number; acc: number; count: number } | null;
+  /** The evaluation record of the run on the base version's test split (null when the run left no weights). */
+  evaluationId: string | null;
 }
 
 /** Returns a line for the user (e.g. "model v3 registered as candidate"), or nothing. */
@@ -77,6 +81,7 @@ export interface RetrainState {
   status: string;
   test: { acc: number; count: number } | null;
   registry: string | null;
+  evaluationId?: string | null;
 }
 
 export interface RefineState {
@@ -588,7 +593,7 @@ export const useRefine = create<RefineState>((set, get) => {
       const train = trainingRows(refined, 'train', includeSources);
       const val = trainingRows(refined, 'val', includeSources);
       // The held-out test split of the base version, with its base labels: the comparison stays honest.
-      const test = trainingRows(base.items, 'test');
+      const testRows = trainingRows(base.items, 'test');
       const arrays = (): Promise<TrainingArrays> =>
         Promise.resolve({
           side: crops.side,
@@ -596,7 +601,7 @@ export const useRefine = create<RefineState>((set, get) => {
           splitDescription: `${version.id} (refined from ${base.version.id}); test split of ${base.version.id} unchanged`,
           train: gather(crops, train, refined.label),
           val: gather(crops, val, refined.label),
-          test: gather(crops, test, base.items.label),
+          test: gather(crops, testRows, base.items.label),
         });
       const name = `Retrain on ${version.id}`;
       set({ retrain: { runId: null, status: 'starting', test: null, registry: null } });
@@ -606,6 +611,50 @@ export const useRefine = create<RefineState>((set, get) => {
         onFinished: async (run: RunRecord, result) => {
           const test = result.test ? { acc: result.test.acc, count: result.test.count } : null;
           set({ retrain: { runId: run.id, status: result.status, test, registry: null } });
+          let evaluationId: string | null = null;
+          if (result.final && test) {
+            // The run's metrics on the base version's test split, stored as an evaluation record.
+            const testSet = gather(crops, testRows, base.items.label);
+            const out = await trainWorker.run('modelOutputs', [
+              backend(),
+              {
+                model: run.config.model.name,
+                input: { size: run.config.model.input_size, channels: run.config.model.channels },
+                weights: result.final.weights,
+              },
+              { x: testSet.x, side: crops.side },
+              false,
+            ]);
+            const predicted = predictClasses(out.values, 1);
+            const cm = confusionMatrix(testSet.y, predicted, classNames);
+            const report = reportFromConfusion(cm);
+            const record: EvaluationRecord = {
+              id: `eval-${run.id}-${base.version.id}-test`,
+              createdAt: Date.now(),
+              runId: run.id,
+              checkpoint: 'final',
+              modelVersionId: null,
+              datasetVersionId: base.version.id,
+              split: 'test',
+              own: true,
+              metrics: {
+                count: report.total,
+                accuracy: report.accuracy,
+                loss: result.test?.loss ?? null,
+                precision: report.perClass[1]?.precision ?? 0,
+                recall: report.perClass[1]?.recall ?? 0,
+                f1: report.perClass[1]?.f1 ?? 0,
+                confusion: cm.counts,
+                excluded: {},
+              },
+              predictionsKey: null,
+              threshold: 0.5,
+              note: `retrained on ${version.id}; test split of ${base.version.id} with its labels, unchanged`,
+            };
+            await studioDb().evaluations.put(record);
+            evaluationId = record.id;
+            set({ retrain: { runId: run.id, status: result.status, test, registry: null, evaluationId } });
+          }
           if (!registryHook) {
             set({
               retrain: {
@@ -613,6 +662,7 @@ export const useRefine = create<RefineState>((set, get) => {
                 status: result.status,
                 test,
                 registry: 'kept as a run (no registry connected)',
+                evaluationId,
               },
             });
             return;
@@ -623,6 +673,7 @@ export const useRefine = create<RefineState>((set, get) => {
             datasetVersionId: version.id,
             parentVersionId: base.version.id,
             test: result.test,
+            evaluationId,
           });
           set({
             retrain: {
@@ -630,6 +681,7 @@ export const useRefine = create<RefineState>((set, get) => {
               status: result.status,
               test,
               registry: line || 'handed to the registry',
+              evaluationId,
             },
           });
         },

@@ -93,6 +93,7 @@ export function VersionPanel() {
           {retrain.test
             ? `; test accuracy ${(100 * retrain.test.acc).toFixed(2)}% on the unchanged test split (${retrain.test.count} crops)`
             : ''}
+          {retrain.evaluationId ? `; evaluation ${retrain.evaluationId}` : ''}
           {retrain.registry ? `; ${retrain.registry}` : ''}
         </p>
       ) : null}
