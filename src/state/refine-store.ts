@@ -147,6 +147,9 @@ const DEFAULT_OPTIONS: RefineOptions = {
   knnK: 10,
 };
 
+/** Crops held at once (40x40 grey: 1.6 KB each, 160 MB at the limit). */
+const MAX_CROPS = 100_000;
+
 let abort: AbortController | null = null;
 /** The fold models' weights of the last K-fold pass (the default embedding model). */
 let foldWeights: WeightMap[] = [];
@@ -309,6 +312,12 @@ export const useRefine = create<RefineState>((set, get) => {
         await data.restore();
         if (useDataStore.getState().sources.length === 0) {
           throw new Error('No crops are open: open HDF5 files or load the demo in the Data area first.');
+        }
+        const total = useDataStore.getState().sources.reduce((a, src) => a + src.count, 0);
+        if (total > MAX_CROPS) {
+          throw new Error(
+            `The library holds ${total.toLocaleString('en')} crops; Refine works on up to ${MAX_CROPS.toLocaleString('en')} at once (every crop's pixels are held in the page). Close some sources in the Data area and prepare again.`,
+          );
         }
         const side = useSettings.getState().config.data.cache_size;
         const crops = await dataWorker.run('allCrops', [side, data.splitOptions()], {

@@ -108,9 +108,14 @@ export const api = {
     });
   },
 
-  /** kNN label propagation on the embeddings: P(class 1) of every crop by its labelled neighbours. */
+  /**
+   * kNN label propagation on the embeddings: P(class 1) of each unlabelled crop by its labelled neighbours
+   * (labelled crops get 0.5: the second opinion is asked for the crops that need a label).
+   */
   async knn(e: Embeddings, labels: Int8Array, k: number): Promise<Float32Array> {
-    const m = knnPropagate(e, labels, 2, k);
+    const queries: number[] = [];
+    for (let i = 0; i < labels.length; i++) if (labels[i]! < 0) queries.push(i);
+    const m = knnPropagate(e, labels, 2, k, queries);
     const p1 = new Float32Array(labels.length);
     for (let i = 0; i < labels.length; i++) p1[i] = m.p[2 * i + 1]!;
     return Comlink.transfer(p1, [p1.buffer]);
