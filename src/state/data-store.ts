@@ -57,6 +57,8 @@ export interface DataState {
   restore(): Promise<void>;
   closeSource(id: string): Promise<void>;
   setLabel(id: string, label: number | null): Promise<void>;
+  /** Label single crops by ordinal (null: back to their source's label). In-memory only, like CSV imports. */
+  setCropLabelsByOrdinal(ordinals: number[], labels: (number | null)[] | number | null): Promise<void>;
   setClassNames(names: string[]): Promise<void>;
   /** Decode every crop into the cache and refresh findings. */
   scan(opts?: BuildOptions): Promise<void>;
@@ -269,6 +271,12 @@ export const useDataStore = create<DataState>((set, get) => {
         const saved = await table.get(key);
         if (saved) await table.put({ ...saved, label, labelSource: 'user' });
       }
+      await refresh();
+      await get().refreshSplit();
+    },
+
+    setCropLabelsByOrdinal: async (ordinals, labels) => {
+      await dataWorker.api.setCropLabelsByOrdinal(ordinals, labels);
       await refresh();
       await get().refreshSplit();
     },

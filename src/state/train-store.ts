@@ -27,6 +27,14 @@ export interface StartOptions {
   maxBatches?: number;
   /** Continue this run from its latest saved state. */
   resumeRunId?: string;
+  /** Train on these arrays instead of the data library's current split (e.g. a refined dataset version). */
+  arrays?: () => Promise<TrainingArrays>;
+  /** The dataset version `arrays` are (so the run is bound to it). */
+  datasetVersionId?: string;
+  /** The new run's name (default: model · backend · time). */
+  name?: string;
+  /** Called once the run has ended and is saved (e.g. to hand it to the model registry). */
+  onFinished?: (run: RunRecord, result: RunResult) => void | Promise<void>;
 }
 
 export interface TrainState {
@@ -136,19 +144,25 @@ export const useTrain = create<TrainState>((set, get) => ({
         resume = latest;
       } else {
         const config = useSettings.getState().config;
-        // Every run is bound to an immutable dataset version: its crops, labels and split never change.
-        const version = await useDatasets.getState().freezeCurrent();
-        arrays = await useDatasets.getState().arraysFor(version.id);
+        // Every run is bound to an immutable dataset version: its crops, labels and split never change. A
+        // caller that brings its own arrays (a refined version) names the version they are.
+        let versionId: string | undefined = opts.datasetVersionId;
+        if (opts.arrays) arrays = await opts.arrays();
+        else {
+          const version = await useDatasets.getState().freezeCurrent();
+          arrays = await useDatasets.getState().arraysFor(version.id);
+          versionId = version.id;
+        }
         const id = `run-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         run = {
           id,
-          name: `${config.model.name} · ${backend} · ${new Date().toLocaleString()}`,
+          name: opts.name ?? `${config.model.name} · ${backend} · ${new Date().toLocaleString()}`,
           createdAt: Date.now(),
           model: config.model.name,
           backend,
           config,
           splitDescription: arrays.splitDescription,
-          datasetVersionId: version.id,
+          ...(versionId ? { datasetVersionId: versionId } : {}),
           status: 'running',
           message: '',
           history: emptyHistory(),
@@ -258,6 +272,11 @@ export const useTrain = create<TrainState>((set, get) => ({
     }
     if (result.status === 'failed') notifyError(`Training run ${run.name} failed`, result.message);
     set({ phase: 'done', result, history: result.history, message: result.message });
+    try {
+      await opts.onFinished?.(finished, result);
+    } catch (e) {
+      notifyError(`After the run ${run.name}`, e instanceof Error ? e.message : String(e));
+    }
   },
 
   pause: () => {

@@ -7,6 +7,7 @@ export const AREAS = [
   'generate',
   'train',
   'evaluate',
+  'refine',
   'runs',
   'models',
   'system',

@@ -8,6 +8,7 @@ import { EvaluateArea } from '../areas/evaluate/EvaluateArea';
 import { ExtractArea } from '../areas/extract/ExtractArea';
 import { GenerateArea } from '../areas/generate/GenerateArea';
 import { ModelsArea } from '../areas/models/ModelsArea';
+import { RefineArea } from '../areas/refine/RefineArea';
 import { RunsArea } from '../areas/runs/RunsArea';
 import { SystemArea } from '../areas/system/SystemArea';
 import { TrainArea } from '../areas/train/TrainArea';
@@ -21,6 +22,7 @@ const NAV: { area: Area; label: string; hint: string }[] = [
   { area: 'generate', label: 'Generate', hint: 'Make synthetic scenes and crop sets' },
   { area: 'train', label: 'Train', hint: 'Train LeNet5 and friends' },
   { area: 'evaluate', label: 'Evaluate', hint: 'Metrics, predictions, export' },
+  { area: 'refine', label: 'Refine', hint: 'Find wrong labels, pseudo-label, map every crop, retrain' },
   { area: 'runs', label: 'Runs', hint: 'Every run kept, compared' },
   { area: 'models', label: 'Models', hint: 'Model registry, production alias, incremental learning' },
   { area: 'system', label: 'System', hint: 'Compute backends and configuration' },
@@ -32,6 +34,7 @@ const AREA_VIEW: Record<Area, () => React.JSX.Element> = {
   generate: GenerateArea,
   train: TrainArea,
   evaluate: EvaluateArea,
+  refine: RefineArea,
   runs: RunsArea,
   models: ModelsArea,
   system: SystemArea,

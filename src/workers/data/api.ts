@@ -191,6 +191,19 @@ export const api = {
     (await library()).setLabel(id, label);
   },
 
+  /** Labels of single crops by ordinal (null: back to the source's label). */
+  async setCropLabelsByOrdinal(ordinals: number[], labels: (number | null)[] | number | null) {
+    (await library()).setCropLabelsByOrdinal(ordinals, labels);
+  },
+
+  /** Every crop decoded, with labels, split and source identity (label refinement); buffers are transferred. */
+  allCrops(side: number, split: SplitOptions, opts?: TaskOptions) {
+    return runTask(tasks, opts, async (ctx) => {
+      const a = await (await library()).allCrops(side, split, ctx);
+      return Comlink.transfer(a, [a.x.buffer as ArrayBuffer]);
+    });
+  },
+
   async setClasses(classes: ClassDef[]) {
     (await library()).setClasses(classes);
   },

@@ -213,6 +213,32 @@ export interface CropDetail extends CropRow {
   maxGrey: number;
 }
 
+/** Every crop of the library at once (see DataLibrary.allCrops). */
+export interface AllCrops {
+  side: number;
+  x: Uint8Array;
+  label: Int8Array;
+  /** 1 where the label is the crop's own (CSV import, per-crop edit), 0 where it is its source's. */
+  ownLabel: Uint8Array;
+  /** 1: undecodable. */
+  bad: Uint8Array;
+  source: Uint16Array;
+  dataset: Uint16Array;
+  index: Uint32Array;
+  /** 0 train, 1 val, 2 test, 3 in no split (unlabelled, undecodable, left out by the recipe). */
+  split: Uint8Array;
+  sources: {
+    id: string;
+    name: string;
+    kind: 'file' | 'memory';
+    sizeBytes: number;
+    datasets: string[];
+    crops: number;
+    /** Digest of the decoded pixels (`grey<side>-…`): identifies the content, not the file bytes. */
+    digest: string;
+  }[];
+}
+
 export interface SplitSummary {
   description: string;
   counts: { train: number[]; val: number[]; test: number[] };
@@ -1175,6 +1201,91 @@ export class DataLibrary {
       val: gather('val'),
       test: gather('test'),
     };
+  }
+
+  // ---- per-crop labels and every crop at once (label refinement) ----------------------------------
+
+  /** Set (or clear, with null: back to the source's label) the label of single crops by ordinal. */
+  setCropLabelsByOrdinal(
+    ordinals: ArrayLike<number>,
+    labels: ArrayLike<number | null> | number | null,
+    source: LabelSource = 'user',
+  ): void {
+    const code = LABEL_SOURCES.indexOf(source);
+    for (let k = 0; k < ordinals.length; k++) {
+      const { d, i } = this.locate(ordinals[k]!);
+      const l = typeof labels === 'number' || labels === null ? labels : labels[k]!;
+      if (l !== null && (l < 0 || l >= NO_LABEL)) throw new RangeError(`Label ${l} is not a class index`);
+      d.labels ??= new Uint8Array(d.count).fill(NO_LABEL);
+      d.labelSources ??= new Uint8Array(d.count);
+      d.labels[i] = l === null ? NO_LABEL : l;
+      d.labelSources[i] = l === null ? 0 : code;
+    }
+    this.split = null;
+  }
+
+  /**
+   * Every crop of the library, decoded (grey, side x side), with its label (-1 none), whether the label is the
+   * crop's own (CSV, user) or its source's, its place in the current split (0 train, 1 val, 2 test, 3 none) and a
+   * per-source digest of the decoded pixels. Undecodable crops come with flag 1 and no split.
+   */
+  async allCrops(side: number, split: SplitOptions, ctx?: TaskContext): Promise<AllCrops> {
+    await this.decodeAll(side, ctx);
+    const n = this.totalCrops();
+    let split3: Uint8Array = new Uint8Array(n).fill(3);
+    try {
+      this.makeSplit(split);
+      const sp = this.split!;
+      [sp.train, sp.val, sp.test].forEach((list, code) => {
+        for (const o of list) split3[o] = code;
+      });
+    } catch {
+      split3 = new Uint8Array(n).fill(3);
+    }
+    const out: AllCrops = {
+      side,
+      x: new Uint8Array(n * side * side),
+      label: new Int8Array(n),
+      ownLabel: new Uint8Array(n),
+      bad: new Uint8Array(n),
+      source: new Uint16Array(n),
+      dataset: new Uint16Array(n),
+      index: new Uint32Array(n),
+      split: split3,
+      sources: [],
+    };
+    let o = 0;
+    this.sources.forEach((s, si) => {
+      const start = o;
+      s.datasets.forEach((d, di) => {
+        const px = out.x.subarray(o * side * side, (o + d.count) * side * side);
+        if (d.cache) px.set(d.cache.subarray(0, d.count * side * side));
+        else d.cacheFile?.read(0, px);
+        for (let i = 0; i < d.count; i++, o++) {
+          const own = d.labels?.[i];
+          out.ownLabel[o] = own !== undefined && own !== NO_LABEL ? 1 : 0;
+          out.label[o] = this.labelOf(s, d, i) ?? -1;
+          out.bad[o] = d.maxGrey[i]! < 0 ? 1 : 0;
+          if (out.bad[o]) out.split[o] = 3;
+          out.source[o] = si;
+          out.dataset[o] = di;
+          out.index[o] = i;
+        }
+      });
+      const [a, b] = hashWords(out.x.subarray(start * side * side, o * side * side));
+      out.sources.push({
+        id: s.id,
+        name: s.name,
+        kind: s.kind,
+        sizeBytes: s.sizeBytes,
+        datasets: s.datasets.map((d) => d.name),
+        crops: o - start,
+        digest:
+          this.sourceDigest(s) ??
+          `grey${side}-${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`,
+      });
+    });
+    return out;
   }
 
   // ---- export --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Train worker API: the model registry, training runs (start, pause, resume, stop through cancel) and the
 // training-step benchmark. Metric events and checkpoints flow back through a comlink-proxied events object.
+import * as Comlink from 'comlink';
 import type { BackendName } from '../../core/backends/backends';
 import type { TrainingArrays } from '../../core/data/training-arrays';
 import { initTfBackend } from '../compute/tf-backends';
@@ -8,6 +9,8 @@ import { benchTrainStep, type StepBenchOptions, type StepBenchResult } from './b
 import { runTraining, type RunResult, type RunSpec, type TrainEvents } from './loop';
 import { listModels, type ModelInfo } from './models/registry';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { trainFolds, type KFoldData, type KFoldSpec } from '../refine/kfold';
+import { modelOutputs, type CropPixels, type ModelRef } from '../refine/model-outputs';
 
 // Before any backend starts: the wasm backend then trains (see wasm-kernels.ts).
 registerWasmTrainingKernels();
@@ -85,6 +88,37 @@ export const api = {
         ctx.progress({ done, total: o.warmup + o.steps, unit: 'steps' });
         await ctx.checkpoint();
       });
+    });
+  },
+
+  /** Label refinement: K-fold training for out-of-sample P(class 1) of every crop (see refine/kfold.ts). */
+  trainFolds(backend: BackendName, data: KFoldData, spec: KFoldSpec, opts?: TaskOptions) {
+    return runTask(tasks, opts, async (ctx) => {
+      await initTfBackend(backend);
+      const r = await trainFolds(data, spec, ctx);
+      return Comlink.transfer(r, [r.p1.buffer as ArrayBuffer]);
+    });
+  },
+
+  /** Label refinement: a model's penultimate-layer embedding (or P(class 1)) of every crop, batched. */
+  modelOutputs(
+    backend: BackendName,
+    ref: ModelRef,
+    data: CropPixels,
+    embed: boolean,
+    opts?: TaskOptions,
+  ): Promise<{ values: Float32Array; dim: number }> {
+    return runTask(tasks, opts, async (ctx) => {
+      await initTfBackend(backend);
+      const n = data.x.length / (data.side * data.side);
+      const r = await modelOutputs(ref, data, {
+        embed,
+        tick: async (done) => {
+          ctx.progress({ done, total: n, unit: 'crops' });
+          await ctx.checkpoint();
+        },
+      });
+      return Comlink.transfer(r, [r.values.buffer as ArrayBuffer]);
     });
   },
 
