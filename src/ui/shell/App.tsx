@@ -8,6 +8,7 @@ import { EvaluateArea } from '../areas/evaluate/EvaluateArea';
 import { ExtractArea } from '../areas/extract/ExtractArea';
 import { GenerateArea } from '../areas/generate/GenerateArea';
 import { RunsArea } from '../areas/runs/RunsArea';
+import { SearchArea } from '../areas/search/SearchArea';
 import { SystemArea } from '../areas/system/SystemArea';
 import { TrainArea } from '../areas/train/TrainArea';
 import { BackendBadge } from './BackendBadge';
@@ -19,6 +20,7 @@ const NAV: { area: Area; label: string; hint: string }[] = [
   { area: 'extract', label: 'Extract', hint: 'Find spatters in build videos' },
   { area: 'generate', label: 'Generate', hint: 'Make synthetic scenes and crop sets' },
   { area: 'train', label: 'Train', hint: 'Train LeNet5 and friends' },
+  { area: 'search', label: 'Search', hint: 'Hyper-parameter studies: TPE, pruning, Optuna files' },
   { area: 'evaluate', label: 'Evaluate', hint: 'Metrics, predictions, export' },
   { area: 'runs', label: 'Runs', hint: 'Every run kept, compared' },
   { area: 'system', label: 'System', hint: 'Compute backends and configuration' },
@@ -29,6 +31,7 @@ const AREA_VIEW: Record<Area, () => React.JSX.Element> = {
   extract: ExtractArea,
   generate: GenerateArea,
   train: TrainArea,
+  search: SearchArea,
   evaluate: EvaluateArea,
   runs: RunsArea,
   system: SystemArea,
