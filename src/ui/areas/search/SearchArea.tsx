@@ -115,7 +115,7 @@ export function SearchArea() {
       {(creating || (loaded && studies.length === 0)) && <StudyForm onDone={() => setCreating(false)} />}
       {study && (
         <>
-          <div className="card" aria-label="Study">
+          <div className="card" aria-label="Study summary">
             <h3>{study.name}</h3>
             <p>
               <span data-testid="study-status">{study.status}</span> ·{' '}
