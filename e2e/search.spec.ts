@@ -23,9 +23,10 @@ test('a 12-trial study with pruning survives a reload, is brushed, narrowed, exp
   studio,
   page,
 }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   await test.step('load the demo data', async () => {
-    await studio.open('Train');
+    // a small train/validation split keeps each trial short; the test split is never used by a search
+    await studio.open('Train', ['data.ratios=0.3,0.2,0.5']);
     await page
       .getByRole('region', { name: 'New here? Try the demo' })
       .getByRole('button', { name: 'Load demo data' })
@@ -43,7 +44,7 @@ test('a 12-trial study with pruning survives a reload, is brushed, narrowed, exp
     await form.getByLabel('Trials at a time').fill('2');
     await form.getByLabel('Median start-up trials').fill('3');
     await form.getByLabel('Search backend').selectOption('wasm');
-    await form.getByLabel('Fixed overrides').fill('training.epochs=3 training.early_stopping=false');
+    await form.getByLabel('Fixed overrides').fill('training.epochs=2 training.early_stopping=false');
     await form.getByRole('button', { name: 'Start study' }).click();
     await expect(page.getByTestId('study-status')).toHaveText('running');
     await expect(page.getByTestId('study-data')).toContainText('left_low_0.h5');
@@ -79,6 +80,7 @@ test('a 12-trial study with pruning survives a reload, is brushed, narrowed, exp
     expect(lines).toBeGreaterThanOrEqual(11);
     // brush the top half of the objective axis: the better trials
     const axis = page.getByTestId('pc-axis-value');
+    await axis.scrollIntoViewIfNeeded();
     const box = (await axis.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + 2);
     await page.mouse.down();
@@ -154,6 +156,7 @@ test('a 12-trial study with pruning survives a reload, is brushed, narrowed, exp
     await page.getByLabel('Study', { exact: true }).selectOption({ label: 'demo-search (done)' });
     await expect(progress).toHaveText('12 / 12 trials');
     const axis = page.getByTestId('pc-axis-value');
+    await axis.scrollIntoViewIfNeeded();
     const box = (await axis.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + 2);
     await page.mouse.down();
@@ -167,4 +170,17 @@ test('a 12-trial study with pruning survives a reload, is brushed, narrowed, exp
     await expect(page.getByTestId('study-status')).toHaveText('done', { timeout: 200_000 });
     await expect(progress).toHaveText('14 / 14 trials');
   });
+});
+
+test('a search space in the URL fills the new-study form', async ({ studio, page }) => {
+  await studio.page.goto(
+    './#/search?training.lr=tag(log,interval(1e-4,1e-2))&training.batch_size=choice(64,128)&training.epochs=2',
+  );
+  await expect(page.getByRole('heading', { level: 2, name: 'Search', exact: true })).toBeVisible();
+  await expect(page.getByLabel('Search space')).toHaveValue(
+    'training.lr=tag(log,interval(1e-4,1e-2))\ntraining.batch_size=choice(64,128)',
+  );
+  // the plain override still reaches the configuration, and the sweep stays in the link
+  await expect(page).toHaveURL(/training\.epochs=2/);
+  await expect(page).toHaveURL(/training\.lr=tag\(log,interval\(1e-4,1e-2\)\)/);
 });

@@ -239,8 +239,10 @@ function sampleTpe(
   const liar = spec.constantLiar ?? false;
   const startup = spec.nStartupTrials ?? TPE_DEFAULTS.nStartupTrials;
   const ranked = rankForTpe(trials, ctx.direction, liar);
-  if (ranked.length < startup) return sampleRandom(space, rng);
-  const nBelow = tpeGamma(ranked.length);
+  // as in Optuna: the start-up count and gamma ignore running trials (the liar only adds them to the worst)
+  const n = ranked.filter((t) => t.state !== 'running').length;
+  if (n < startup) return sampleRandom(space, rng);
+  const nBelow = tpeGamma(n);
   const belowSet = new Set(ranked.slice(0, nBelow));
   // observations in trial order (the weights favour recent trials), only those inside the current space
   const byNumber = [...ranked].sort((a, b) => a.number - b.number);
