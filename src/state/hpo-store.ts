@@ -168,7 +168,12 @@ async function prepareData(study: StudyRecord): Promise<{ arrays: TrainingArrays
     arrays = await ds.buildTrainingArrays();
   } catch (e) {
     const noData = /No crops are open/.test(e instanceof Error ? e.message : '');
-    if (!noData || !study.data || !sameSet(study.data.sources, DEMO_NAMES)) throw e;
+    if (!noData || !study.data) throw e;
+    if (!sameSet(study.data.sources, DEMO_NAMES)) {
+      throw new Error(
+        `No crops are open: open ${study.data.sources.join(', ')} (the data study "${study.name}" trains on) in the Data area, then continue the study`,
+      );
+    }
     await ds.openUrls(demoUrls('h5'));
     arrays = await useDataStore.getState().buildTrainingArrays();
   }

@@ -91,9 +91,3 @@ export function splitDigest(train: SplitArrays, val: SplitArrays): string {
     .join('')
     .slice(0, 32);
 }
-
-/** Finished trials count toward the budget; waiting ones are still to run. */
-export function trialsLeft(study: Pick<StudyRecord, 'nTrials'>, trials: readonly Trial[]): number {
-  const used = trials.filter((t) => t.state !== 'waiting' && t.state !== 'running').length;
-  return Math.max(0, study.nTrials - used);
-}
