@@ -312,10 +312,11 @@ export const useHpo = create<HpoState>((set, get) => {
         Object.assign(t, {
           state: 'waiting',
           intermediate: [],
-          note: 'paused: runs again with the same parameters',
+          note: 'paused, run again with the same parameters',
         });
       } else if (result.status === 'completed' || result.status === 'early-stopped') {
-        d.engine.tell(t.number, 'complete', objectiveOf(result.history.epochs, study.metric), result.message);
+        const note = t.note ? `${t.note}; ${result.message}` : result.message;
+        d.engine.tell(t.number, 'complete', objectiveOf(result.history.epochs, study.metric), note);
       } else {
         d.engine.tell(t.number, 'failed', null, result.message);
       }
@@ -372,7 +373,7 @@ export const useHpo = create<HpoState>((set, get) => {
       if (t.state === 'running') {
         Object.assign(t, {
           state: 'waiting',
-          note: 'interrupted (page reload): runs again with the same parameters',
+          note: 'interrupted by a page reload, run again with the same parameters',
         });
       }
     }

@@ -99,7 +99,8 @@ export class Study {
   ask(now = Date.now()): Trial | null {
     const waiting = this.trials.find((t) => t.state === 'waiting');
     if (waiting) {
-      Object.assign(waiting, { state: 'running', startedAt: now, intermediate: [], note: '', value: null });
+      // the note keeps why it runs again (e.g. a reload interrupted it)
+      Object.assign(waiting, { state: 'running', startedAt: now, intermediate: [], value: null });
       return waiting;
     }
     const number = this.trials.length;
