@@ -139,6 +139,9 @@ interface Driver {
   backend: 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 }
 let driver: Driver | null = null;
+/** The study being driven (set before its data is ready, so a second start cannot slip in meanwhile). */
+let drivingId: string | null = null;
+let loading: Promise<void> | null = null;
 const workers: WorkerBridge<TrainApi>[] = [];
 function workerFor(slot: number): WorkerBridge<TrainApi> {
   while (workers.length <= slot) workers.push(createTrainWorker(`hpo-${workers.length + 1}`));
@@ -337,7 +340,16 @@ export const useHpo = create<HpoState>((set, get) => {
   };
 
   const drive = async (studyId: string): Promise<void> => {
-    if (driver) return;
+    if (drivingId) return;
+    drivingId = studyId;
+    try {
+      await driveStudy(studyId);
+    } finally {
+      drivingId = null;
+    }
+  };
+
+  const driveStudy = async (studyId: string): Promise<void> => {
     let study = get().studies.find((s) => s.id === studyId);
     if (!study) return;
     set({ busy: 'Preparing the training data…' });
@@ -433,6 +445,20 @@ export const useHpo = create<HpoState>((set, get) => {
     data: s.data,
   });
 
+  const loadStudies = async (): Promise<void> => {
+    const studies =
+      ((await studioDb().studies.orderBy('createdAt').reverse().toArray()) as unknown as StudyRecord[]) ?? [];
+    set({ studies, loaded: true });
+    const first = studies[0];
+    if (first) await get().select(first.id);
+    // a study that was running when the page closed continues
+    const running = studies.find((s) => s.status === 'running');
+    if (running && !drivingId) {
+      if (running.id !== get().activeId) await get().select(running.id);
+      void drive(running.id);
+    }
+  };
+
   return {
     loaded: false,
     studies: [],
@@ -442,20 +468,11 @@ export const useHpo = create<HpoState>((set, get) => {
     busy: null,
     registryMessage: null,
 
-    load: async () => {
-      if (get().loaded) return;
-      const studies =
-        ((await studioDb().studies.orderBy('createdAt').reverse().toArray()) as unknown as StudyRecord[]) ??
-        [];
-      set({ studies, loaded: true });
-      const first = studies[0];
-      if (first) await get().select(first.id);
-      // a study that was running when the page closed continues
-      const running = studies.find((s) => s.status === 'running');
-      if (running && !driver) {
-        if (running.id !== get().activeId) await get().select(running.id);
-        void drive(running.id);
-      }
+    load: () => {
+      if (get().loaded) return Promise.resolve();
+      return (loading ??= loadStudies().finally(() => {
+        loading = null;
+      }));
     },
 
     select: async (id) => {
@@ -475,7 +492,7 @@ export const useHpo = create<HpoState>((set, get) => {
       if (!(input.nTrials >= 1)) problems.push('The number of trials must be at least 1');
       if (!input.name.trim()) problems.push('Give the study a name');
       if (problems.length > 0) return problems;
-      if (driver) return ['Another study is running: pause it first'];
+      if (drivingId) return ['Another study is running: pause it first'];
       const now = Date.now();
       const study: StudyRecord = {
         id: `study-${now.toString(36)}`,
@@ -502,7 +519,7 @@ export const useHpo = create<HpoState>((set, get) => {
 
     continueStudy: async () => {
       const s = active();
-      if (!s || driver) return;
+      if (!s || drivingId) return;
       void drive(s.id);
     },
 
@@ -514,7 +531,7 @@ export const useHpo = create<HpoState>((set, get) => {
 
     narrowAndContinue: async (region, moreTrials) => {
       const s = active();
-      if (!s || driver) return;
+      if (!s || drivingId) return;
       const space = narrowSpace(s.space, region);
       const used = get().trials.filter((t) => t.state !== 'waiting').length;
       const next: StudyRecord = {
@@ -602,7 +619,7 @@ export const useHpo = create<HpoState>((set, get) => {
     },
 
     deleteStudy: async (id) => {
-      if (driver?.studyId === id) return;
+      if (drivingId === id) return;
       await studioDb().trials.where('studyId').equals(id).delete();
       await studioDb().studies.delete(id);
       set((s) => ({

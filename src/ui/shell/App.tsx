@@ -1,6 +1,7 @@
 // The studio shell: header, area navigation (hash routes), the active area, and the notices.
 import { useEffect } from 'react';
 import type { Area } from '../../core/routing/hash-route';
+import { useHpo } from '../../state/hpo-store';
 import { useRoute } from '../../state/route-store';
 import { useSettings } from '../../state/settings-store';
 import { DataArea } from '../areas/data/DataArea';
@@ -44,6 +45,11 @@ export function App() {
   useEffect(() => {
     void detect();
   }, [detect]);
+  // A search that was running when the page closed continues, whichever area the page opens on.
+  const loadStudies = useHpo((s) => s.load);
+  useEffect(() => {
+    void loadStudies();
+  }, [loadStudies]);
   const View = AREA_VIEW[area];
   return (
     <div className="shell">
