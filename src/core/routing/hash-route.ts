@@ -6,6 +6,7 @@ export const AREAS = [
   'extract',
   'generate',
   'train',
+  'search',
   'evaluate',
   'refine',
   'runs',

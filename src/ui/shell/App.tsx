@@ -1,6 +1,7 @@
 // The studio shell: header, area navigation (hash routes), the active area, and the notices.
 import { useEffect } from 'react';
 import type { Area } from '../../core/routing/hash-route';
+import { useHpo } from '../../state/hpo-store';
 import { useRoute } from '../../state/route-store';
 import { useSettings } from '../../state/settings-store';
 import { DataArea } from '../areas/data/DataArea';
@@ -10,6 +11,7 @@ import { GenerateArea } from '../areas/generate/GenerateArea';
 import { ModelsArea } from '../areas/models/ModelsArea';
 import { RefineArea } from '../areas/refine/RefineArea';
 import { RunsArea } from '../areas/runs/RunsArea';
+import { SearchArea } from '../areas/search/SearchArea';
 import { SystemArea } from '../areas/system/SystemArea';
 import { TrainArea } from '../areas/train/TrainArea';
 import { BackendBadge } from './BackendBadge';
@@ -21,6 +23,7 @@ const NAV: { area: Area; label: string; hint: string }[] = [
   { area: 'extract', label: 'Extract', hint: 'Find spatters in build videos' },
   { area: 'generate', label: 'Generate', hint: 'Make synthetic scenes and crop sets' },
   { area: 'train', label: 'Train', hint: 'Train LeNet5 and friends' },
+  { area: 'search', label: 'Search', hint: 'Hyper-parameter studies: TPE, pruning, Optuna files' },
   { area: 'evaluate', label: 'Evaluate', hint: 'Metrics, predictions, export' },
   { area: 'refine', label: 'Refine', hint: 'Find wrong labels, pseudo-label, map every crop, retrain' },
   { area: 'runs', label: 'Runs', hint: 'Every run kept, compared' },
@@ -33,6 +36,7 @@ const AREA_VIEW: Record<Area, () => React.JSX.Element> = {
   extract: ExtractArea,
   generate: GenerateArea,
   train: TrainArea,
+  search: SearchArea,
   evaluate: EvaluateArea,
   refine: RefineArea,
   runs: RunsArea,
@@ -47,6 +51,11 @@ export function App() {
   useEffect(() => {
     void detect();
   }, [detect]);
+  // A search that was running when the page closed continues, whichever area the page opens on.
+  const loadStudies = useHpo((s) => s.load);
+  useEffect(() => {
+    void loadStudies();
+  }, [loadStudies]);
   const View = AREA_VIEW[area];
   return (
     <div className="shell">
