@@ -1,0 +1,146 @@
+// The data of an exported job, from the data library's public API: the frozen split (the training arrays' crop ids)
+// and one research-layout HDF5 file per source. A stand-in until dataset versions (core/dataset/version) are built
+// by the data worker: swap `currentJobData` for one that reads a DatasetVersion, the rest of the feature stays.
+import type { TrainingArrays } from '../core/data/training-arrays';
+import type { JobCrop, JobDataFile, JobSplit } from '../core/jobs/manifest';
+import { canonicalJson, formatSplitCsv, sha256Hex } from '../core/jobs/manifest';
+import type { SourceSummary } from '../workers/data/data-library';
+import { useDataStore, type BuildOptions } from './data-store';
+
+/** Datasets the data library's HDF5 export writes at most per dataset (RESEARCH_DATASET_MAX). */
+const DATASET_MAX = 10_000;
+
+export interface JobData {
+  datasetVersion: { id: string; name: string; splitRecipe: string; classNames: string[] };
+  crops: JobCrop[];
+  /** data/<file>.h5 → bytes (only when asked for). */
+  files: Record<string, Uint8Array>;
+  fileInfo: JobDataFile[];
+  /** Label of each data file when all its crops share one. */
+  fileLabels: Record<string, number | null>;
+  arrays: TrainingArrays;
+  /** SHA-256 of the split CSV: what results are checked against when the files are not exported again. */
+  splitSha256: string;
+}
+
+/** As the data library names a source's export datasets (sanitizeName). */
+function baseName(name: string): string {
+  return (
+    name
+      .replace(/^.*[\\/]/, '')
+      .replace(/\.(h5|hdf5|hdf|he5)$/i, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '_') || 'source'
+  );
+}
+
+/** Whether the HDF5 export keeps a source's own dataset names (a research-layout file) or renames them. */
+function keepsNames(s: SourceSummary): boolean {
+  const names = new Set<string>();
+  return (
+    s.kind === 'file' &&
+    s.datasets.every((d) => {
+      const ok =
+        d.count <= DATASET_MAX && !d.dtype.includes('×') && !d.name.includes('/') && !names.has(d.name);
+      names.add(d.name);
+      return ok;
+    })
+  );
+}
+
+interface Locator {
+  file: string;
+  locate(dataset: string, index: number): { dataset: string; dsIdx: number };
+}
+
+function locator(s: SourceSummary, file: string): Locator {
+  if (keepsNames(s)) return { file, locate: (dataset, index) => ({ dataset, dsIdx: index }) };
+  const offsets = new Map<string, number>();
+  let off = 0;
+  for (const d of s.datasets) {
+    offsets.set(d.name, off);
+    off += d.count;
+  }
+  const base = baseName(s.name);
+  return {
+    file,
+    locate(dataset, index) {
+      const k = (offsets.get(dataset) ?? 0) + index;
+      return { dataset: `${base}_${Math.floor(k / DATASET_MAX)}`, dsIdx: k % DATASET_MAX };
+    },
+  };
+}
+
+/**
+ * The current data library as a job's data: the split in use (frozen as it is now) and, when `withFiles`, one
+ * HDF5 file per source in the research layout with its SHA-256.
+ */
+export async function currentJobData(withFiles: boolean, opts?: BuildOptions): Promise<JobData> {
+  const data = useDataStore.getState();
+  const arrays = await data.buildTrainingArrays(opts);
+  const sources = useDataStore.getState().sources;
+  const used = new Set<string>();
+  const bySource = new Map<string, Locator>();
+  for (const s of sources) {
+    let name = baseName(s.name);
+    while (used.has(name)) name += '_';
+    used.add(name);
+    bySource.set(s.name, locator(s, `${name}.h5`));
+  }
+  const names = [...bySource.keys()].sort((a, b) => b.length - a.length);
+  const crops: JobCrop[] = [];
+  const perFileLabels = new Map<string, Set<number>>();
+  for (const split of ['train', 'val', 'test'] as JobSplit[]) {
+    const part = arrays[split];
+    part.ids.forEach((id, k) => {
+      const src = names.find((n) => id.startsWith(n + '/'));
+      if (src === undefined) throw new Error(`Crop ${id} belongs to no open source`);
+      const rest = id.slice(src.length + 1);
+      const cut = rest.lastIndexOf('/');
+      const loc = bySource.get(src)!;
+      const { dataset, dsIdx } = loc.locate(rest.slice(0, cut), Number(rest.slice(cut + 1)));
+      const label = part.y[k]!;
+      crops.push({ file: loc.file, dataset, dsIdx, label, split });
+      let set = perFileLabels.get(loc.file);
+      if (!set) perFileLabels.set(loc.file, (set = new Set()));
+      set.add(label);
+    });
+  }
+  const files: Record<string, Uint8Array> = {};
+  const fileInfo: JobDataFile[] = [];
+  const fileLabels: Record<string, number | null> = {};
+  for (const s of sources) {
+    const loc = bySource.get(s.name)!;
+    const labels = perFileLabels.get(loc.file);
+    if (!labels) continue; // a source with no crop in the split (all unlabelled) is not part of the job
+    const path = `data/${loc.file}`;
+    fileLabels[path] = labels.size === 1 ? [...labels][0]! : null;
+    if (!withFiles) continue;
+    const bytes = await data.exportH5([s.id], loc.file, opts);
+    files[path] = bytes;
+    fileInfo.push({
+      path,
+      sha256: await sha256Hex(bytes),
+      bytes: bytes.byteLength,
+      crops: s.count,
+      source: { name: s.name, contentDigest: null, digestMethod: null },
+    });
+  }
+  const splitSha256 = await sha256Hex(formatSplitCsv(crops));
+  const id =
+    'dvx-' +
+    (await sha256Hex(canonicalJson({ split: splitSha256, classes: arrays.classNames }))).slice(0, 24);
+  return {
+    datasetVersion: {
+      id,
+      name: `data library at export (${crops.length} crops)`,
+      splitRecipe: arrays.splitDescription,
+      classNames: arrays.classNames,
+    },
+    crops,
+    files,
+    fileInfo,
+    fileLabels,
+    arrays,
+    splitSha256,
+  };
+}
