@@ -62,12 +62,12 @@ Needs Python 3 with torch, torchvision, h5py, opencv (cv2), numpy and pyyaml
 
 | where | command |
 | --- | --- |
-| this machine, ${n} processes (DDP: gloo on CPU, nccl on GPU) | \`torchrun --nproc-per-node ${n} train.py\` or \`sh launch/torchrun.sh\` |
+| this machine, ${n} processes (DDP: gloo on CPU, nccl on GPU) | \`torchrun --nproc_per_node ${n} train.py\` or \`sh launch/torchrun.sh\` |
 | this machine, one process | \`python3 train.py\` |
 | a Ray cluster | \`RAY_ADDRESS=http://<head>:8265 sh launch/ray_job.sh\` (runtime env: \`launch/ray_runtime_env.yaml\`) |
 | Kubernetes with Kubeflow Trainer | build the image from \`Dockerfile\`, set \`spec.trainer.image\` in \`launch/trainjob.yaml\`, \`kubectl apply -f launch/trainjob.yaml\` |
 
-Hydra-style overrides go after \`train.py\`: \`torchrun --nproc-per-node ${n} train.py training.epochs=5 training.batch_size=512\`.
+Hydra-style overrides go after \`train.py\`: \`torchrun --nproc_per_node ${n} train.py training.epochs=5 training.batch_size=512\`.
 \`training.batch_size\` is the global batch: each process takes batch_size / processes.
 Where \`torchrun\` is not on the PATH, use \`python3 -m torch.distributed.run\`.
 

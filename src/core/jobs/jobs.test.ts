@@ -220,7 +220,7 @@ describe('launch files', () => {
     expect(files['launch/ray_job.sh']).toContain(
       'ray job submit --address "${RAY_ADDRESS:-http://127.0.0.1:8265}"',
     );
-    expect(files['launch/torchrun.sh']).toContain('--nproc-per-node "$NPROC" train.py');
+    expect(files['launch/torchrun.sh']).toContain('--nproc_per_node "$NPROC" $EXTRA train.py');
   });
 });
 
@@ -355,7 +355,7 @@ describe('job zip', () => {
       ].map((p) => `spatter-job-x/${p}`),
     );
     const readme = new TextDecoder().decode(zip['spatter-job-x/README.md']);
-    expect(readme).toContain('torchrun --nproc-per-node 2 train.py');
+    expect(readme).toContain('torchrun --nproc_per_node 2 train.py');
     expect(readme).toContain('kubectl apply -f launch/trainjob.yaml');
     expect(readme).toContain('`studio.manifest_digest`');
     const cfg = parseYaml(new TextDecoder().decode(zip['spatter-job-x/config/config.yaml']));

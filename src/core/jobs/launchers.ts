@@ -30,7 +30,13 @@ set -eu
 cd "$(dirname "$0")/.."
 NPROC="\${NPROC:-${o.nprocPerNode}}"
 if command -v torchrun >/dev/null 2>&1; then RUN="torchrun"; else RUN="python3 -m torch.distributed.run"; fi
-exec $RUN --standalone --nnodes 1 --nproc-per-node "$NPROC" train.py "$@"
+# torch 1.x under Python >= 3.11 (Debian 12's python3-torch) cannot parse torchrun's default --redirects/--tee "0"
+# (IntFlag iteration changed); any valid pair works around it.
+EXTRA=""
+if python3 -c 'import sys, torch; sys.exit(0 if torch.__version__.startswith("1.") and sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+  EXTRA="--redirects 2 --tee 2"
+fi
+exec $RUN --standalone --nnodes 1 --nproc_per_node "$NPROC" $EXTRA train.py "$@"
 `;
 }
 
@@ -60,7 +66,7 @@ export function raySubmitArgs(o: LaunchOptions): string[] {
     '--standalone',
     '--nnodes',
     '1',
-    '--nproc-per-node',
+    '--nproc_per_node',
     String(o.nprocPerNode),
     'train.py',
   ];

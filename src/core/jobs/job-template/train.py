@@ -2,8 +2,8 @@
 """Spatter Studio job: train the exported configuration with PyTorch, on one process or many (DDP).
 
   python3 train.py                                   # one process
-  torchrun --nproc-per-node 4 train.py               # DistributedDataParallel: gloo on CPU, nccl on GPU
-  torchrun --nproc-per-node 2 train.py training.epochs=2 studio.output_dir=/tmp/out   # Hydra-style overrides
+  torchrun --nproc_per_node 4 train.py               # DistributedDataParallel: gloo on CPU, nccl on GPU
+  torchrun --nproc_per_node 2 train.py training.epochs=2 studio.output_dir=/tmp/out   # Hydra-style overrides
 
 The configuration is the research's Hydra layout (config/config.yaml with the model/training/data groups),
 composed here with PyYAML so Hydra need not be installed; the composed config is written to <output>/.hydra/ as
