@@ -21,6 +21,7 @@ import {
   TRAINJOB_SCHEMA,
 } from './launchers';
 import { buildManifest, canonicalJson, type JobCrop } from './manifest';
+import { nchwBatch } from './onnx-input';
 import { readJobResults } from './results';
 import { getPath, leafPaths, parseYaml, toYaml, type YamlMap } from './yaml';
 
@@ -442,5 +443,17 @@ describe('imported results', () => {
     edited['outputs/manifest.json'] = strToU8(JSON.stringify(m));
     await expect(readJobResults(edited)).rejects.toThrow(/manifest digest does not match/);
     await expect(readJobResults({ 'x.txt': strToU8('x') })).rejects.toThrow(/No result.json/);
+  });
+});
+
+describe('ONNX input', () => {
+  it('centre-crops, scales and replicates grey crops in NCHW order', () => {
+    const side = 4;
+    const x = Uint8Array.from({ length: 2 * side * side }, (_, i) => i);
+    const b = nchwBatch(x, side, 2, 3, 1, 2);
+    // crop 1, rows 1..2, cols 1..2 of a 4x4 grid starting at 16: 21, 22, 25, 26 — the same plane three times
+    const plane = [21, 22, 25, 26].map((v) => v / 255);
+    expect(Array.from(b)).toEqual([...plane, ...plane, ...plane].map((v) => Math.fround(v)));
+    expect(() => nchwBatch(x, side, 8, 1, 0, 1)).toThrow(/only 4x4/);
   });
 });

@@ -2,7 +2,7 @@
 // studio's cached grey crops, off the page's thread. The wasm binary ships with the build (no CDN).
 import * as ort from 'onnxruntime-web/wasm';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import { centreOffset } from '../../core/eval/preprocess';
+import { nchwBatch } from '../../core/jobs/onnx-input';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
 
 const tasks = new TaskRegistry();
@@ -38,31 +38,6 @@ function configureOrt(): void {
   ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
-}
-
-/** Grey side x side crops [start, end) as an NCHW float batch in [0, 1], centre-cropped and replicated. */
-export function nchwBatch(
-  x: Uint8Array,
-  side: number,
-  size: number,
-  channels: number,
-  start: number,
-  end: number,
-) {
-  const n = end - start;
-  const out = new Float32Array(n * channels * size * size);
-  const off = centreOffset(side, size);
-  const plane = size * size;
-  for (let i = 0; i < n; i++) {
-    const base = (start + i) * side * side;
-    for (let yy = 0; yy < size; yy++) {
-      for (let xx = 0; xx < size; xx++) {
-        const v = x[base + (yy + off) * side + off + xx]! / 255;
-        for (let c = 0; c < channels; c++) out[(i * channels + c) * plane + yy * size + xx] = v;
-      }
-    }
-  }
-  return out;
 }
 
 export const api = {
