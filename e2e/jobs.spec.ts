@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { pythonHas, PYTHON } from './python';
 import { expect, test } from './studio';
 
@@ -141,15 +141,30 @@ test('scale out: export a job, run it with torchrun on 2 CPU processes, import i
     await expect(card.locator('.recharts-line')).toHaveCount(3);
   });
 
-  await test.step('results for another dataset version are refused', async () => {
+  await test.step('the imported model is kept across a reload', async () => {
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 2, name: 'Runs', exact: true })).toBeVisible();
+    const card = panel.getByRole('article', { name: /Imported model spatter-job-/ });
+    await expect(card.getByTestId('imported-test-accuracy')).toHaveAttribute(
+      'data-correct',
+      String(printed.correct),
+    );
+  });
+
+  await test.step('results (as a zip) for another dataset version are refused', async () => {
     await studio.goTo('Data');
-    await page
-      .getByRole('article', { name: 'Source left_low_0.h5' })
-      .getByRole('button', { name: /Close/ })
-      .click();
-    await expect(page.getByRole('article', { name: 'Source left_low_0.h5' })).toHaveCount(0);
+    await page.getByLabel('Open HDF5 files').setInputFiles([fx('left_high_2.h5')]);
+    await expect(
+      page.getByRole('article', { name: 'Source left_high_2.h5' }).getByTestId('source-count'),
+    ).toHaveText('237');
     await studio.goTo('Runs');
-    await panel.getByLabel('Import job results folder').setInputFiles(join(jobDir, 'outputs'));
+    const outputs = join(jobDir, 'outputs');
+    const entries: Record<string, Uint8Array> = {};
+    for (const f of ['result.json', 'metrics.jsonl', 'model.onnx', 'manifest.json', '.hydra/config.yaml'])
+      entries[`outputs/${f}`] = readFileSync(join(outputs, f));
+    const zipPath = join(work, 'results.zip');
+    writeFileSync(zipPath, zipSync(entries));
+    await panel.getByLabel('Import job results zip').setInputFiles(zipPath);
     await expect(panel.getByTestId('jobs-error')).toContainText(
       'These results are for another dataset version',
     );
