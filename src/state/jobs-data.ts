@@ -2,13 +2,10 @@
 // and one research-layout HDF5 file per source. A stand-in until dataset versions (core/dataset/version) are built
 // by the data worker: swap `currentJobData` for one that reads a DatasetVersion, the rest of the feature stays.
 import type { TrainingArrays } from '../core/data/training-arrays';
+import { exportBaseName, exportedLocation } from '../core/jobs/export-layout';
 import type { JobCrop, JobDataFile, JobSplit } from '../core/jobs/manifest';
 import { canonicalJson, formatSplitCsv, sha256Hex } from '../core/jobs/manifest';
-import type { SourceSummary } from '../workers/data/data-library';
 import { useDataStore, type BuildOptions } from './data-store';
-
-/** Datasets the data library's HDF5 export writes at most per dataset (RESEARCH_DATASET_MAX). */
-const DATASET_MAX = 10_000;
 
 export interface JobData {
   datasetVersion: { id: string; name: string; splitRecipe: string; classNames: string[] };
@@ -23,51 +20,9 @@ export interface JobData {
   splitSha256: string;
 }
 
-/** As the data library names a source's export datasets (sanitizeName). */
-function baseName(name: string): string {
-  return (
-    name
-      .replace(/^.*[\\/]/, '')
-      .replace(/\.(h5|hdf5|hdf|he5)$/i, '')
-      .replace(/[^A-Za-z0-9_-]+/g, '_') || 'source'
-  );
-}
-
-/** Whether the HDF5 export keeps a source's own dataset names (a research-layout file) or renames them. */
-function keepsNames(s: SourceSummary): boolean {
-  const names = new Set<string>();
-  return (
-    s.kind === 'file' &&
-    s.datasets.every((d) => {
-      const ok =
-        d.count <= DATASET_MAX && !d.dtype.includes('×') && !d.name.includes('/') && !names.has(d.name);
-      names.add(d.name);
-      return ok;
-    })
-  );
-}
-
 interface Locator {
   file: string;
   locate(dataset: string, index: number): { dataset: string; dsIdx: number };
-}
-
-function locator(s: SourceSummary, file: string): Locator {
-  if (keepsNames(s)) return { file, locate: (dataset, index) => ({ dataset, dsIdx: index }) };
-  const offsets = new Map<string, number>();
-  let off = 0;
-  for (const d of s.datasets) {
-    offsets.set(d.name, off);
-    off += d.count;
-  }
-  const base = baseName(s.name);
-  return {
-    file,
-    locate(dataset, index) {
-      const k = (offsets.get(dataset) ?? 0) + index;
-      return { dataset: `${base}_${Math.floor(k / DATASET_MAX)}`, dsIdx: k % DATASET_MAX };
-    },
-  };
 }
 
 /**
@@ -81,10 +36,10 @@ export async function currentJobData(withFiles: boolean, opts?: BuildOptions): P
   const used = new Set<string>();
   const bySource = new Map<string, Locator>();
   for (const s of sources) {
-    let name = baseName(s.name);
+    let name = exportBaseName(s.name);
     while (used.has(name)) name += '_';
     used.add(name);
-    bySource.set(s.name, locator(s, `${name}.h5`));
+    bySource.set(s.name, { file: `${name}.h5`, locate: exportedLocation(s) });
   }
   const names = [...bySource.keys()].sort((a, b) => b.length - a.length);
   const crops: JobCrop[] = [];

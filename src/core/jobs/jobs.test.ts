@@ -22,6 +22,7 @@ import {
 } from './launchers';
 import { buildManifest, canonicalJson, type JobCrop } from './manifest';
 import { nchwBatch } from './onnx-input';
+import { exportBaseName, exportedLocation, keepsDatasetNames } from './export-layout';
 import { readJobResults } from './results';
 import { getPath, leafPaths, parseYaml, toYaml, type YamlMap } from './yaml';
 
@@ -455,5 +456,37 @@ describe('ONNX input', () => {
     const plane = [21, 22, 25, 26].map((v) => v / 255);
     expect(Array.from(b)).toEqual([...plane, ...plane, ...plane].map((v) => Math.fround(v)));
     expect(() => nchwBatch(x, side, 8, 1, 0, 1)).toThrow(/only 4x4/);
+  });
+});
+
+describe('export layout (where a crop lands in the exported HDF5 file)', () => {
+  it('a research file keeps its dataset names and indexes', () => {
+    const at = exportedLocation({
+      name: 'left_low_0.h5',
+      kind: 'file',
+      datasets: [{ name: 'spatter_low_flow_0', count: 101, dtype: 'string (12000 bytes)' }],
+    });
+    expect(at('spatter_low_flow_0', 7)).toEqual({ dataset: 'spatter_low_flow_0', dsIdx: 7 });
+  });
+  it('memory sources, stacks and big datasets become <source>_<n> of 10,000, in source order', () => {
+    const mem = exportedLocation({
+      name: 'build 42.webm',
+      kind: 'memory',
+      datasets: [
+        { name: 'a', count: 9_000, dtype: 'jpeg' },
+        { name: 'b', count: 5_000, dtype: 'jpeg' },
+      ],
+    });
+    expect(mem('a', 10)).toEqual({ dataset: 'build_42_webm_0', dsIdx: 10 });
+    expect(mem('b', 1_500)).toEqual({ dataset: 'build_42_webm_1', dsIdx: 500 });
+    expect(() => mem('c', 0)).toThrow(/no dataset c/);
+    const stack = {
+      name: 'stack_high_0.h5',
+      kind: 'file' as const,
+      datasets: [{ name: 'x', count: 3, dtype: 'uint8 40×40' }],
+    };
+    expect(keepsDatasetNames(stack)).toBe(false);
+    expect(exportedLocation(stack)('x', 2)).toEqual({ dataset: 'stack_high_0_0', dsIdx: 2 });
+    expect(exportBaseName('dir/left_high_2.hdf5')).toBe('left_high_2');
   });
 });
