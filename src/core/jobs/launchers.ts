@@ -29,11 +29,18 @@ export function torchrunScript(o: LaunchOptions): string {
 set -eu
 cd "$(dirname "$0")/.."
 NPROC="\${NPROC:-${o.nprocPerNode}}"
-if command -v torchrun >/dev/null 2>&1; then RUN="torchrun"; else RUN="python3 -m torch.distributed.run"; fi
+PY="\${PYTHON:-python3}"
+if command -v torchrun >/dev/null 2>&1; then
+  RUN="torchrun"
+  # the interpreter torchrun runs under (its shebang), for the version check below
+  PY=$(awk 'NR==1{sub(/^#! */,""); if ($1 ~ /env$/) print $2; else print $1}' "$(command -v torchrun)")
+else
+  RUN="$PY -m torch.distributed.run"
+fi
 # torch 1.x under Python >= 3.11 (Debian 12's python3-torch) cannot parse torchrun's default --redirects/--tee "0"
 # (IntFlag iteration changed); any valid pair works around it.
 EXTRA=""
-if python3 -c 'import sys, torch; sys.exit(0 if torch.__version__.startswith("1.") and sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+if "$PY" -c 'import sys, torch; sys.exit(0 if torch.__version__.startswith("1.") and sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
   EXTRA="--redirects 2 --tee 2"
 fi
 exec $RUN --standalone --nnodes 1 --nproc_per_node "$NPROC" $EXTRA train.py "$@"

@@ -285,11 +285,13 @@ def main(argv):
     world = int(os.environ.get('WORLD_SIZE', '1'))
     rank = int(os.environ.get('RANK', '0'))
     local_rank = int(os.environ.get('LOCAL_RANK', '0'))
+    # Under torchrun (or a Kubeflow/Ray launcher that sets the same variables) always use DDP, even on one process.
+    distributed = 'WORLD_SIZE' in os.environ and 'MASTER_ADDR' in os.environ
     cuda = torch.cuda.is_available() and cfg.get('device', 'auto') in ('auto', 'cuda')
     backend = cfg['studio'].get('dist_backend', 'auto')
     if backend == 'auto':
         backend = 'nccl' if cuda else 'gloo'
-    if world > 1:
+    if distributed:
         dist.init_process_group(backend=backend)
     device = torch.device(f'cuda:{local_rank}' if cuda else 'cpu')
     if cuda:
@@ -310,13 +312,13 @@ def main(argv):
     train_ds = SpatterCrops(rows['train'], data_root, side, size, True, cfg)
     val_ds = SpatterCrops(rows['val'], data_root, side, size, False, cfg)
     test_ds = SpatterCrops(rows['test'], data_root, side, size, False, cfg)
-    sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=seed) if world > 1 else None
+    sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=seed) if distributed else None
     gen = torch.Generator().manual_seed(seed)
     loader = DataLoader(train_ds, batch_size=batch, shuffle=sampler is None, sampler=sampler, generator=gen,
                         num_workers=int(t.get('num_workers', 0)))
 
     net = build_model(cfg).to(device)
-    model = DistributedDataParallel(net, device_ids=[local_rank] if cuda else None) if world > 1 else net
+    model = DistributedDataParallel(net, device_ids=[local_rank] if cuda else None) if distributed else net
     opt = torch.optim.Adam(model.parameters(), lr=float(t['optimizer']['lr']),
                            weight_decay=float(t['optimizer']['weight_decay']))
     ones = sum(r[3] for r in rows['train'])
@@ -360,7 +362,7 @@ def main(argv):
             opt.step()
             sums += torch.tensor([loss.item() * len(yb), ((z > 0).float() == yb).sum().item(), len(yb)],
                                  dtype=torch.float64, device=device)
-        if world > 1:
+        if distributed:
             dist.all_reduce(sums)
         epochs_run = epoch
         stop = torch.zeros(1, device=device)
@@ -381,7 +383,7 @@ def main(argv):
                 wait += 1
                 if es['enabled'] and wait >= int(es['patience']):
                     stop[0] = 1
-        if world > 1:
+        if distributed:
             dist.broadcast(stop, 0)
         if stop.item() > 0:
             break
@@ -402,10 +404,10 @@ def main(argv):
             'job_id': cfg['studio']['job_id'],
             'manifest_digest': manifest['digest'],
             'dataset_version': manifest['datasetVersion']['id'],
-            'launcher': 'torchrun' if 'TORCHELASTIC_RUN_ID' in os.environ or world > 1 else 'python',
+            'launcher': 'torchrun' if distributed else 'python',
             'processes': world,
             'nodes': int(os.environ.get('GROUP_WORLD_SIZE', os.environ.get('NNODES', '1'))),
-            'dist_backend': backend if world > 1 else None,
+            'dist_backend': backend if distributed else None,
             'device': device.type,
             'torch': torch.__version__,
             'model': {'name': cfg['model']['name'], 'file': 'model.onnx', 'input': 'input', 'output': 'logits',
@@ -422,7 +424,7 @@ def main(argv):
         print(f'test_accuracy={test_acc:.6f} ({hit}/{n} test crops, {world} process{"es" if world > 1 else ""})',
               flush=True)
         print(f'results in {out_dir}', flush=True)
-    if world > 1:
+    if distributed:
         dist.barrier()
         dist.destroy_process_group()
 
