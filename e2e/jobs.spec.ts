@@ -3,9 +3,9 @@
 // in the studio, and the imported model's test accuracy (onnxruntime-web on the frozen test split) equals the
 // one train.py printed. Results for other data, a corrupt ONNX and missing metrics are refused with a message.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync } from 'fflate';
 import { pythonHas, PYTHON } from './python';
@@ -13,6 +13,17 @@ import { expect, test } from './studio';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const fx = (name: string) => join(fixtures, name);
+
+/** Unzip a job zip into `dir`; returns the job's folder. */
+function unzipJob(zipPath: string, dir: string): string {
+  const files = unzipSync(readFileSync(zipPath));
+  for (const [p, bytes] of Object.entries(files)) {
+    const out = join(dir, p);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, bytes);
+  }
+  return join(dir, Object.keys(files)[0]!.split('/')[0]!);
+}
 
 /** torchrun from Debian's python3-torch, or the module form where the script is not on the PATH. */
 function torchrunCommand(): string[] {
@@ -47,14 +58,8 @@ test('scale out: export a job, run it with torchrun on 2 CPU processes, import i
     expect(d.suggestedFilename()).toMatch(/^spatter-job-.*\.zip$/);
     const zipPath = join(work, d.suggestedFilename());
     await d.saveAs(zipPath);
-    const files = unzipSync(readFileSync(zipPath));
-    const root = Object.keys(files)[0]!.split('/')[0]!;
-    for (const [p, bytes] of Object.entries(files)) {
-      const out = join(work, p);
-      execFileSync('mkdir', ['-p', join(out, '..')]);
-      writeFileSync(out, bytes);
-    }
-    jobDir = join(work, root);
+    jobDir = unzipJob(zipPath, work);
+    const root = jobDir.split('/').at(-1)!;
     for (const f of [
       'train.py',
       'config/config.yaml',
@@ -139,6 +144,38 @@ test('scale out: export a job, run it with torchrun on 2 CPU processes, import i
     await expect(acc).toContainText(`${(100 * printed.accuracy).toFixed(2)}%`);
     await expect(card.getByTestId('imported-lineage')).toContainText('trained by torchrun on 2 processes');
     await expect(card.locator('.recharts-line')).toHaveCount(3);
+  });
+
+  await test.step('a job with a search: cluster workers run an Optuna study in a shared journal', async () => {
+    test.skip(!pythonHas('optuna'), 'python3-optuna is not installed');
+    await panel
+      .getByLabel('Search space')
+      .fill('training.lr=log(0.001,0.01) model.name=choice(lenet5,lenet5-classic)');
+    await panel.getByLabel('Trials per worker').fill('2');
+    const download = page.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Export job (zip)' }).click();
+    const d = await download;
+    const dir = join(work, 'study');
+    const zipPath = join(dir, d.suggestedFilename());
+    await d.saveAs(zipPath);
+    const studyJob = unzipJob(zipPath, dir);
+    const run = (args: string[]) =>
+      execFileSync(PYTHON, ['study/study.py', ...args], {
+        cwd: studyJob,
+        encoding: 'utf8',
+        env: { ...process.env, OMP_NUM_THREADS: '1' },
+        timeout: 300_000,
+      });
+    // two workers one after the other: the second continues the first's study from the journal
+    run(['training.epochs=1', 'training.batch_size=32']);
+    run(['--trials', '1', 'training.epochs=1', 'training.batch_size=32']);
+    const shown = JSON.parse(run(['--show']).trim().split('\n').at(-1)!) as {
+      trials: number;
+      best_params: Record<string, unknown>;
+    };
+    expect(shown.trials).toBe(3);
+    expect(Object.keys(shown.best_params).sort()).toEqual(['model.name', 'training.lr']);
+    await panel.getByLabel('Search space').fill('');
   });
 
   await test.step('the imported model is kept across a reload', async () => {

@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { StudioConfig } from '../core/config/config';
 import { checkJobConfig, jobZip, type JobSpec } from '../core/jobs/job';
 import { buildManifest } from '../core/jobs/manifest';
+import type { StudySpec } from '../core/jobs/study';
 import { JobResultsError, readJobResults, type EpochMetrics, type JobResult } from '../core/jobs/results';
 import { jobsWorker } from '../workers/jobs/client';
 import { useSettings } from './settings-store';
@@ -74,6 +75,8 @@ export interface ExportOptions {
   nprocPerNode: number;
   numNodes?: number;
   image?: string;
+  /** A search to export with the job (Optuna journal; the search issue's study journal goes in `journal`). */
+  study?: StudySpec | null;
 }
 
 interface JobsState {
@@ -158,6 +161,7 @@ export const useJobs = create<JobsState>((set, get) => ({
           numNodes: opts.numNodes ?? 1,
           image: opts.image ?? `registry.example.com/spatter-job:${jobId}`,
         },
+        study: opts.study ?? null,
       };
       const zip = jobZip(spec);
       const job: ExportedJob = {

@@ -6,6 +6,7 @@ import { extraKeysMarkdown, hydraConfigFiles } from './hydra-config';
 import trainPy from './job-template/train.py?raw';
 import { launchFiles, type LaunchOptions } from './launchers';
 import type { JobManifest } from './manifest';
+import { studyFiles, studyReadme, type StudySpec } from './study';
 
 export { trainPy };
 
@@ -31,6 +32,8 @@ export interface JobSpec {
   /** Class of each data file when all its crops share it. */
   fileLabels: Record<string, number | null>;
   launch: Omit<LaunchOptions, 'jobId'>;
+  /** A search to run on the cluster (Optuna journal shared by workers), or none. */
+  study?: StudySpec | null;
 }
 
 export function checkJobConfig(cfg: StudioConfig): void {
@@ -90,7 +93,7 @@ re-evaluates \`model.onnx\` on the frozen test split and registers the model as 
   val, then test), \`split.csv\` (the same rows with their split), \`manifest.json\`
 - \`train.py\`, \`launch/\`, \`Dockerfile\`
 
-## Keys beyond the research schema
+${spec.study ? studyReadme(spec.study) + '\n' : ''}## Keys beyond the research schema
 
 ${extraKeysMarkdown()}
 `;
@@ -118,6 +121,7 @@ export function jobFiles(spec: JobSpec): Record<string, Uint8Array> {
   for (const [p, b] of Object.entries(spec.dataFiles)) files[p] = b;
   addText('train.py', trainPy);
   for (const [p, t] of Object.entries(launchFiles({ ...spec.launch, jobId: spec.jobId }))) addText(p, t);
+  if (spec.study) for (const [p, t] of Object.entries(studyFiles(spec.study))) addText(p, t);
   addText('README.md', jobReadme(spec));
   return files;
 }

@@ -22,6 +22,7 @@ import {
 } from './launchers';
 import { buildManifest, canonicalJson, type JobCrop } from './manifest';
 import { nchwBatch } from './onnx-input';
+import { parseSearchSpace, studyFiles, studyPy } from './study';
 import { exportBaseName, exportedLocation, keepsDatasetNames } from './export-layout';
 import { readJobResults } from './results';
 import { getPath, leafPaths, parseYaml, toYaml, type YamlMap } from './yaml';
@@ -488,5 +489,55 @@ describe('export layout (where a crop lands in the exported HDF5 file)', () => {
     expect(keepsDatasetNames(stack)).toBe(false);
     expect(exportedLocation(stack)('x', 2)).toEqual({ dataset: 'stack_high_0_0', dsIdx: 2 });
     expect(exportBaseName('dir/left_high_2.hdf5')).toBe('left_high_2');
+  });
+});
+
+describe('search (Optuna study) exported with a job', () => {
+  it('parses a search space over studio keys and maps it onto Hydra keys', () => {
+    const space = parseSearchSpace(
+      'training.lr=log(1e-4,1e-2) training.epochs=int(2,5) training.loss=choice(bce,focal) model.name=choice(lenet5,lenet5-classic) training.flips=choice(true,false)',
+    );
+    expect(space).toEqual([
+      { name: 'training.lr', type: 'float', low: 1e-4, high: 1e-2, log: true },
+      { name: 'training.epochs', type: 'int', low: 2, high: 5 },
+      { name: 'training.loss', type: 'categorical', choices: ['bce', 'focal'] },
+      { name: 'model.name', type: 'categorical', choices: ['lenet5', 'lenet5-classic'] },
+      { name: 'training.flips', type: 'categorical', choices: [true, false] },
+    ]);
+    const files = studyFiles({
+      name: 's1',
+      direction: 'maximize',
+      metric: 'best_val_acc',
+      space,
+      trialsPerWorker: 4,
+      journal: '{"op_code": 0}',
+    });
+    const json = JSON.parse(files['study/space.json']!) as {
+      space: { hydra: string; hydra_values?: object }[];
+    };
+    expect(json.space.map((p) => p.hydra)).toEqual([
+      'training.optimizer.lr',
+      'training.epochs',
+      'training.loss',
+      'model',
+      'training.augment.flips',
+    ]);
+    expect(json.space[2]!.hydra_values).toEqual({ bce: 'bce_with_logits', focal: 'focal' });
+    expect(files['study/journal.log']).toBe('{"op_code": 0}\n');
+  });
+
+  it('refuses bad dimensions with the reason', () => {
+    expect(() => parseSearchSpace('training.lr=log(0,1)')).toThrow('log(low,high) needs low > 0');
+    expect(() => parseSearchSpace('training.epochs=int(1.5,3)')).toThrow('needs integers');
+    expect(() => parseSearchSpace('extract.min_area=int(1,3)')).toThrow('cannot be searched');
+    expect(() => parseSearchSpace('training.lr=uniform(1,2)')).toThrow('is not a search dimension');
+    expect(() => parseSearchSpace('training.lr=float(2,1)')).toThrow('must be below');
+    expect(() => parseSearchSpace('  ')).toThrow('empty');
+  });
+
+  it.skipIf(!hasPython)('study.py is valid Python', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'studypy-'));
+    writeFileSync(join(dir, 'study.py'), studyPy);
+    execFileSync(PYTHON, ['-m', 'py_compile', join(dir, 'study.py')]);
   });
 });

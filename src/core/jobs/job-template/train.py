@@ -62,14 +62,33 @@ def merge(base, over):
 
 def compose(overrides):
     root = load_yaml(os.path.join(HERE, 'config', 'config.yaml'))
+    defaults = root.pop('defaults', [])
+    groups = {list(e)[0] for e in defaults if isinstance(e, dict)}
+    # Group overrides (`model=lenet5-classic`) choose another file of that group, as in Hydra.
+    chosen = {}
+    for o in overrides:
+        key, _, raw = o.partition('=')
+        if key in groups:
+            chosen[key] = raw
     cfg = {}
-    for entry in root.pop('defaults', []):
+    for entry in defaults:
         if entry == '_self_':
             cfg = merge(cfg, root)
             continue
         (group, name), = entry.items()
-        cfg[group] = merge(cfg.get(group, {}), load_yaml(os.path.join(HERE, 'config', group, f'{name}.yaml')))
+        name = chosen.get(group, name)
+        path = os.path.join(HERE, 'config', group, f'{name}.yaml')
+        if not os.path.exists(path) and group == 'model':
+            # The job ships the studio's model file; another LeNet variant keeps its architecture keys.
+            base = load_yaml(os.path.join(HERE, 'config', group, f'{entry[group]}.yaml'))
+            cfg[group] = merge(cfg.get(group, {}), {**base, 'name': name})
+            continue
+        if not os.path.exists(path):
+            raise JobError(f'No config file {path} for {group}={name}')
+        cfg[group] = merge(cfg.get(group, {}), load_yaml(path))
     for o in overrides:
+        if o.partition('=')[0] in groups:
+            continue
         if '=' not in o:
             raise JobError(f'"{o}" is not an override: write it as key=value (e.g. training.epochs=5)')
         key, raw = o.split('=', 1)

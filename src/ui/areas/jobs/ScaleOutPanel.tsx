@@ -3,6 +3,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { unzipResults } from '../../../core/jobs/results';
+import { parseSearchSpace, type StudySpec } from '../../../core/jobs/study';
 import { downloadBytes } from '../../../state/eval-store';
 import { useJobs, type ImportedModel } from '../../../state/jobs-store';
 import { notifyError } from '../../../state/notices-store';
@@ -51,6 +52,8 @@ export function ScaleOutPanel() {
   const [origin, setOrigin] = useState('settings');
   const [nproc, setNproc] = useState(2);
   const [over, setOver] = useState(false);
+  const [space, setSpace] = useState('');
+  const [trials, setTrials] = useState(10);
 
   useEffect(() => {
     if (!loaded) load().catch((e: unknown) => notifyError('The exported jobs could not be read', String(e)));
@@ -59,10 +62,27 @@ export function ScaleOutPanel() {
   const onExport = async () => {
     const run = runs.find((r) => r.id === origin);
     try {
+      let study: StudySpec | null = null;
+      if (space.trim()) {
+        try {
+          study = {
+            name: `spatter-search-${Date.now().toString(36)}`,
+            direction: 'maximize',
+            metric: 'best_val_acc',
+            space: parseSearchSpace(space),
+            trialsPerWorker: trials,
+            journal: null,
+          };
+        } catch (e) {
+          useJobs.setState({ lastError: (e as Error).message });
+          return;
+        }
+      }
       const { fileName, zip } = await exportJob({
         config: run?.config,
         origin: run ? `run ${run.name} (${run.model})` : 'current settings',
         nprocPerNode: nproc,
+        study,
       });
       downloadBytes(fileName, zip, 'application/zip');
     } catch {
@@ -110,6 +130,29 @@ export function ScaleOutPanel() {
             onChange={(e) => setNproc(Math.max(1, Math.min(64, Number(e.target.value) || 1)))}
           />
         </label>
+        <label>
+          Search (optional){' '}
+          <input
+            type="text"
+            size={48}
+            aria-label="Search space"
+            placeholder="training.lr=log(1e-4,1e-2) training.batch_size=choice(256,512,1024)"
+            value={space}
+            onChange={(e) => setSpace(e.target.value)}
+          />
+        </label>
+        {space.trim() ? (
+          <label>
+            Trials per worker{' '}
+            <input
+              type="number"
+              min={1}
+              aria-label="Trials per worker"
+              value={trials}
+              onChange={(e) => setTrials(Math.max(1, Number(e.target.value) || 1))}
+            />
+          </label>
+        ) : null}
         <button type="button" disabled={busy !== null} onClick={() => void onExport()}>
           Export job (zip)
         </button>
