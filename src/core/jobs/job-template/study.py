@@ -16,10 +16,12 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 
 import optuna
 from optuna.storages import JournalFileStorage, JournalStorage
 
+warnings.filterwarnings('ignore', category=optuna.exceptions.ExperimentalWarning)
 HERE = os.path.dirname(os.path.abspath(__file__))
 JOB = os.path.dirname(HERE)
 
