@@ -178,10 +178,47 @@ test('scale out: export a job, run it with torchrun on 2 CPU processes, import i
     await panel.getByLabel('Search space').fill('');
   });
 
+  await test.step('a job that references its HDF5 files: train.py asks for them, then runs; its results import', async () => {
+    await panel.getByLabel('Include the HDF5 files in the zip').uncheck();
+    const download = page.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Export job (zip)' }).click();
+    const d = await download;
+    const dir = join(work, 'reference');
+    const zipPath = join(dir, d.suggestedFilename());
+    await d.saveAs(zipPath);
+    const refJob = unzipJob(zipPath, dir);
+    expect(existsSync(join(refJob, 'data/left_low_0.h5'))).toBe(false);
+    expect(readFileSync(join(refJob, 'README.md'), 'utf8')).toContain(
+      'copy left_low_0.h5, left_high_2.h5 here',
+    );
+    let stderr = '';
+    try {
+      execFileSync(PYTHON, ['train.py'], { cwd: refJob, stdio: 'pipe' });
+    } catch (e) {
+      stderr = String((e as { stderr: Buffer }).stderr);
+    }
+    expect(stderr).toContain('is missing: copy left_low_0.h5 into');
+    for (const f of ['left_low_0.h5', 'left_high_2.h5']) cpSync(fx(f), join(refJob, 'data', f));
+    const out = execFileSync(PYTHON, ['train.py', 'training.epochs=1', 'training.batch_size=32'], {
+      cwd: refJob,
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    expect(out).toMatch(/test_accuracy=[0-9.]+ \(\d+\/\d+ test crops, 1 process\)/);
+    await panel.getByLabel('Import job results folder').setInputFiles(join(refJob, 'outputs'));
+    await expect(panel.getByRole('article')).toHaveCount(2);
+    await expect(panel.getByTestId('imported-lineage').first()).toContainText(
+      'trained by python3 on 1 process',
+    );
+    await panel.getByLabel('Include the HDF5 files in the zip').check();
+  });
+
   await test.step('the imported model is kept across a reload', async () => {
     await page.reload();
     await expect(page.getByRole('heading', { level: 2, name: 'Runs', exact: true })).toBeVisible();
-    const card = panel.getByRole('article', { name: /Imported model spatter-job-/ });
+    await expect(panel.getByRole('article')).toHaveCount(2);
+    // newest first: the torchrun job's card is the second
+    const card = panel.getByRole('article', { name: /Imported model spatter-job-/ }).nth(1);
     await expect(card.getByTestId('imported-test-accuracy')).toHaveAttribute(
       'data-correct',
       String(printed.correct),
@@ -205,6 +242,6 @@ test('scale out: export a job, run it with torchrun on 2 CPU processes, import i
     await expect(panel.getByTestId('jobs-error')).toContainText(
       'These results are for another dataset version',
     );
-    await expect(panel.getByRole('article')).toHaveCount(1);
+    await expect(panel.getByRole('article')).toHaveCount(2);
   });
 });

@@ -26,20 +26,42 @@ interface Locator {
 }
 
 /**
- * The current data library as a job's data: the split in use (frozen as it is now) and, when `withFiles`, one
- * HDF5 file per source in the research layout with its SHA-256.
+ * How a job carries its data: `include` writes one research-layout HDF5 file per source into the zip; `reference`
+ * names the opened HDF5 files as they are (the user copies them into data/ or points paths.data_root at them) and
+ * writes only in-memory sources (extracted or generated crops, which have no file).
  */
-export async function currentJobData(withFiles: boolean, opts?: BuildOptions): Promise<JobData> {
+export type JobDataMode = 'include' | 'reference';
+
+/**
+ * The current data library as a job's data: the split in use (frozen as it is now) and, when `withBytes`, the HDF5
+ * files the job carries with their SHA-256.
+ */
+export async function currentJobData(
+  mode: JobDataMode,
+  withBytes: boolean,
+  opts?: BuildOptions,
+): Promise<JobData> {
   const data = useDataStore.getState();
   const arrays = await data.buildTrainingArrays(opts);
   const sources = useDataStore.getState().sources;
   const used = new Set<string>();
-  const bySource = new Map<string, Locator>();
+  const bySource = new Map<string, Locator & { included: boolean }>();
   for (const s of sources) {
+    if (mode === 'reference' && s.kind === 'file') {
+      const file = s.name.replace(/^.*[\\/]/, '');
+      if (used.has(file)) {
+        throw new Error(
+          `Two opened files are named ${file}: a job that references its data needs distinct file names. Include the data in the zip instead.`,
+        );
+      }
+      used.add(file);
+      bySource.set(s.name, { file, locate: (dataset, dsIdx) => ({ dataset, dsIdx }), included: false });
+      continue;
+    }
     let name = exportBaseName(s.name);
-    while (used.has(name)) name += '_';
-    used.add(name);
-    bySource.set(s.name, { file: `${name}.h5`, locate: exportedLocation(s) });
+    while (used.has(`${name}.h5`)) name += '_';
+    used.add(`${name}.h5`);
+    bySource.set(s.name, { file: `${name}.h5`, locate: exportedLocation(s), included: true });
   }
   const names = [...bySource.keys()].sort((a, b) => b.length - a.length);
   const crops: JobCrop[] = [];
@@ -69,7 +91,18 @@ export async function currentJobData(withFiles: boolean, opts?: BuildOptions): P
     if (!labels) continue; // a source with no crop in the split (all unlabelled) is not part of the job
     const path = `data/${loc.file}`;
     fileLabels[path] = labels.size === 1 ? [...labels][0]! : null;
-    if (!withFiles) continue;
+    if (!withBytes) continue;
+    if (!loc.included) {
+      fileInfo.push({
+        path,
+        sha256: null,
+        bytes: s.sizeBytes,
+        crops: s.count,
+        included: false,
+        source: { name: s.name, contentDigest: null, digestMethod: null },
+      });
+      continue;
+    }
     const bytes = await data.exportH5([s.id], loc.file, opts);
     files[path] = bytes;
     fileInfo.push({
@@ -77,6 +110,7 @@ export async function currentJobData(withFiles: boolean, opts?: BuildOptions): P
       sha256: await sha256Hex(bytes),
       bytes: bytes.byteLength,
       crops: s.count,
+      included: true,
       source: { name: s.name, contentDigest: null, digestMethod: null },
     });
   }

@@ -9,7 +9,7 @@ import type { StudySpec } from '../core/jobs/study';
 import { JobResultsError, readJobResults, type EpochMetrics, type JobResult } from '../core/jobs/results';
 import { jobsWorker } from '../workers/jobs/client';
 import { useSettings } from './settings-store';
-import { currentJobData } from './jobs-data';
+import { currentJobData, type JobDataMode } from './jobs-data';
 import { putBlob, studioDb } from './storage/db';
 
 export interface ExportedJob {
@@ -77,6 +77,8 @@ export interface ExportOptions {
   image?: string;
   /** A search to export with the job (Optuna journal; the search issue's study journal goes in `journal`). */
   study?: StudySpec | null;
+  /** Carry the HDF5 files in the zip (default) or reference the opened files by name. */
+  dataMode?: JobDataMode;
 }
 
 interface JobsState {
@@ -132,7 +134,7 @@ export const useJobs = create<JobsState>((set, get) => ({
     checkJobConfig(config);
     set({ busy: 'Gathering the data and the frozen split…', lastError: null });
     try {
-      const data = await currentJobData(true);
+      const data = await currentJobData(opts.dataMode ?? 'include', true);
       set({ busy: 'Writing the job…' });
       const { manifest, files: manifestFiles } = await buildManifest({
         datasetVersion: data.datasetVersion,
@@ -191,8 +193,11 @@ export const useJobs = create<JobsState>((set, get) => ({
     try {
       const res = await readJobResults(files);
       set({ busy: 'Checking the data open in the studio against the job’s manifest…' });
-      const data = await currentJobData(false);
       const want = res.manifest;
+      const data = await currentJobData(
+        want.files.every((f) => f.included !== false) ? 'include' : 'reference',
+        false,
+      );
       if (data.splitSha256 !== want.split.sha256) {
         const names = want.files.map((f) => f.source.name).join(', ');
         throw new JobImportError(

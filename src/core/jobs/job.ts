@@ -49,6 +49,7 @@ export function jobReadme(spec: JobSpec): string {
   const n = spec.launch.nprocPerNode;
   const counts = m.split.counts;
   const total = (s: keyof typeof counts) => counts[s].reduce((a, b) => a + b, 0);
+  const referenced = m.files.filter((f) => !f.included).map((f) => f.path.replace(/^data\//, ''));
   return `# Spatter Studio job ${spec.jobId}
 
 Trains ${spec.config.model.name} as Spatter Studio would (${spec.origin}) with PyTorch, on one process or many,
@@ -89,7 +90,7 @@ re-evaluates \`model.onnx\` on the frozen test split and registers the model as 
 ## Files
 
 - \`config/\`: the research's Hydra schema (\`config.yaml\` with the \`model\`, \`training\`, \`data\` groups)
-- \`data/\`: the HDF5 files, \`images.csv\` (research index \`file,dataset,ds_idx,label\`, train rows first, then
+- \`data/\`: ${referenced.length ? `the HDF5 files the zip carries; **copy ${referenced.join(', ')} here** (or set \`paths.data_root\`),` : 'the HDF5 files,'} \`images.csv\` (research index \`file,dataset,ds_idx,label\`, train rows first, then
   val, then test), \`split.csv\` (the same rows with their split), \`manifest.json\`
 - \`train.py\`, \`launch/\`, \`Dockerfile\`
 

@@ -254,6 +254,7 @@ async function manifestOf(c: JobCrop[] = crops) {
         sha256: 'a'.repeat(64),
         bytes: 10,
         crops: 8,
+        included: true,
         source: { name: 'a.h5', contentDigest: null, digestMethod: null },
       },
       {
@@ -261,6 +262,7 @@ async function manifestOf(c: JobCrop[] = crops) {
         sha256: 'b'.repeat(64),
         bytes: 10,
         crops: 2,
+        included: false,
         source: { name: 'b.h5', contentDigest: null, digestMethod: null },
       },
     ],
@@ -361,6 +363,7 @@ describe('job zip', () => {
     expect(readme).toContain('torchrun --nproc_per_node 2 train.py');
     expect(readme).toContain('kubectl apply -f launch/trainjob.yaml');
     expect(readme).toContain('`studio.manifest_digest`');
+    expect(readme).toContain('**copy b.h5 here**');
     const cfg = parseYaml(new TextDecoder().decode(zip['spatter-job-x/config/config.yaml']));
     expect(getPath(cfg, 'studio.manifest_digest')).toBe(manifest.digest);
   });

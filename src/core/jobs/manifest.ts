@@ -19,9 +19,12 @@ export interface JobCrop {
 export interface JobDataFile {
   /** Path inside the job (data/<name>.h5). */
   path: string;
-  sha256: string;
+  /** SHA-256 of the file in the job; null for a file the job references (not in the zip, not yet digested). */
+  sha256: string | null;
   bytes: number;
   crops: number;
+  /** Whether the zip carries the file (false: copy the named file into data/). */
+  included: boolean;
   /** The studio source it was written from; its own content digest where the dataset version has one. */
   source: { name: string; contentDigest: string | null; digestMethod: string | null };
 }

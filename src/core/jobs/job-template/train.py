@@ -139,6 +139,10 @@ def check_manifest(cfg):
         p = os.path.join(data_root, os.path.basename(f['path']))
         if not os.path.exists(p):
             raise JobError(f'Data file {p} is missing: copy {os.path.basename(f["path"])} into {data_root}')
+        if f.get('sha256') is None:
+            # A referenced file (not in the job's zip): no digest to check yet; the index is checked per crop below.
+            print(f'note: {p} is referenced by name; its content is not verified by a digest', flush=True)
+            continue
         got = sha256_file(p)
         if got != f['sha256']:
             raise JobError(f'Data file {p} has SHA-256 {got[:12]}…, the manifest expects {f["sha256"][:12]}…: '
@@ -147,6 +151,24 @@ def check_manifest(cfg):
     if sha256_file(split_path) != manifest['split']['sha256']:
         raise JobError(f'{split_path} does not match the manifest: the frozen split was changed')
     return manifest, data_root, split_path
+
+
+def check_referenced(manifest, data_root, rows):
+    """Every crop of a referenced file must exist in it (dataset present, index in range)."""
+    referenced = {os.path.basename(f['path']) for f in manifest['files'] if f.get('sha256') is None}
+    if not referenced:
+        return
+    need = {}
+    for split in rows.values():
+        for file, ds, k, _ in split:
+            if file in referenced:
+                need[(file, ds)] = max(need.get((file, ds), -1), k)
+    for (file, ds), k in need.items():
+        with h5py.File(os.path.join(data_root, file), 'r') as f:
+            if ds not in f:
+                raise JobError(f'{file} has no dataset {ds}: it is not the file the job was exported from')
+            if f[ds].shape[0] <= k:
+                raise JobError(f'{file}/{ds} has {f[ds].shape[0]} crops, the index needs {k + 1}: another file?')
 
 
 def read_split(path):
@@ -318,6 +340,7 @@ def main(argv):
 
     manifest, data_root, split_path = check_manifest(cfg)
     rows = read_split(split_path)
+    check_referenced(manifest, data_root, rows)
     seed = int(cfg['seed'])
     random.seed(seed + rank)
     np.random.seed(seed + rank)

@@ -54,6 +54,7 @@ export function ScaleOutPanel() {
   const [over, setOver] = useState(false);
   const [space, setSpace] = useState('');
   const [trials, setTrials] = useState(10);
+  const [includeData, setIncludeData] = useState(true);
 
   useEffect(() => {
     if (!loaded) load().catch((e: unknown) => notifyError('The exported jobs could not be read', String(e)));
@@ -83,6 +84,7 @@ export function ScaleOutPanel() {
         origin: run ? `run ${run.name} (${run.model})` : 'current settings',
         nprocPerNode: nproc,
         study,
+        dataMode: includeData ? 'include' : 'reference',
       });
       downloadBytes(fileName, zip, 'application/zip');
     } catch {
@@ -129,6 +131,15 @@ export function ScaleOutPanel() {
             value={nproc}
             onChange={(e) => setNproc(Math.max(1, Math.min(64, Number(e.target.value) || 1)))}
           />
+        </label>
+        <label title="Unticked: the zip names the opened HDF5 files and you copy them into data/ (large sets); crops from videos or the generator are always included">
+          <input
+            type="checkbox"
+            aria-label="Include the HDF5 files in the zip"
+            checked={includeData}
+            onChange={(e) => setIncludeData(e.target.checked)}
+          />{' '}
+          Include the HDF5 files
         </label>
         <label>
           Search (optional){' '}
