@@ -3,6 +3,7 @@
 // onnxruntime-web, kept as an imported model and handed to the model registry through a hook.
 import { create } from 'zustand';
 import type { StudioConfig } from '../core/config/config';
+import type { Progress } from '../workers/task';
 import { checkJobConfig, jobZip, type JobSpec } from '../core/jobs/job';
 import { buildManifest } from '../core/jobs/manifest';
 import type { StudySpec } from '../core/jobs/study';
@@ -93,6 +94,23 @@ interface JobsState {
   /** Import a job's results (files of a dropped folder by relative path, or a zip unpacked by the caller). */
   importResults(files: Record<string, Uint8Array>): Promise<ImportedModel>;
   remove(id: string): Promise<void>;
+  /** Stop the export or import in progress. */
+  cancel(): void;
+}
+
+let running: AbortController | null = null;
+
+/** Options for the data calls: the running job's signal, and progress shown as the busy line. */
+function dataOptions(set: (p: Partial<JobsState>) => void, what: string) {
+  running?.abort();
+  running = new AbortController();
+  return {
+    signal: running.signal,
+    onProgress: (p: Progress) =>
+      set({
+        busy: `${what}: ${p.message ?? ''}${p.total ? ` (${Math.round((100 * p.done) / p.total)}%)` : ''}`,
+      }),
+  };
 }
 
 const JOB_KEY = 'jobs.exported:';
@@ -134,7 +152,11 @@ export const useJobs = create<JobsState>((set, get) => ({
     checkJobConfig(config);
     set({ busy: 'Gathering the data and the frozen split…', lastError: null });
     try {
-      const data = await currentJobData(opts.dataMode ?? 'include', true);
+      const data = await currentJobData(
+        opts.dataMode ?? 'include',
+        true,
+        dataOptions(set, 'Gathering the data'),
+      );
       set({ busy: 'Writing the job…' });
       const { manifest, files: manifestFiles } = await buildManifest({
         datasetVersion: data.datasetVersion,
@@ -197,6 +219,7 @@ export const useJobs = create<JobsState>((set, get) => ({
       const data = await currentJobData(
         want.files.every((f) => f.included !== false) ? 'include' : 'reference',
         false,
+        dataOptions(set, 'Checking the data'),
       );
       if (data.splitSha256 !== want.split.sha256) {
         const names = want.files.map((f) => f.source.name).join(', ');
@@ -214,16 +237,20 @@ export const useJobs = create<JobsState>((set, get) => ({
       const test = data.arrays.test;
       let ev;
       try {
-        ev = await jobsWorker.run('evaluateOnnx', [
-          res.onnx,
-          { x: test.x, y: test.y, side },
-          {
-            input: res.result.model.input,
-            output: res.result.model.output,
-            size: res.result.model.size,
-            channels: res.result.model.channels,
-          },
-        ]);
+        ev = await jobsWorker.run(
+          'evaluateOnnx',
+          [
+            res.onnx,
+            { x: test.x, y: test.y, side },
+            {
+              input: res.result.model.input,
+              output: res.result.model.output,
+              size: res.result.model.size,
+              channels: res.result.model.channels,
+            },
+          ],
+          { signal: running?.signal ?? undefined },
+        );
       } catch (e) {
         throw new JobImportError((e as Error).message);
       }
@@ -278,6 +305,10 @@ export const useJobs = create<JobsState>((set, get) => ({
     } finally {
       set({ busy: null });
     }
+  },
+
+  cancel() {
+    running?.abort();
   },
 
   async remove(id) {

@@ -218,7 +218,10 @@ export function ScaleOutPanel() {
       </div>
       {busy ? (
         <p role="status" data-testid="jobs-busy">
-          {busy}
+          {busy}{' '}
+          <button type="button" onClick={() => useJobs.getState().cancel()}>
+            Cancel
+          </button>
         </p>
       ) : null}
       {lastError ? (
