@@ -10,6 +10,7 @@ import os from 'node:os';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../scripts/lib/chromium.mjs';
 import { servePreview } from '../scripts/lib/serve.mjs';
+import { runJobZip } from '../scripts/jobs/run-job.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -29,6 +30,9 @@ const add = (scenario, records) => {
 //                              page's <input type=file> (disk-backed Files, as a user's pick); returns their names
 //   'memory-start'             reset the peak RSS of Chromium's renderer processes (the tab and its workers)
 //   'memory-peak'              { peakBytes, pid, all } since 'memory-start' (VmHWM; sampled VmRSS as fallback)
+//   'run-job', zipBase64, overrides
+//                              unzip an exported job and run its train.py on 1 process with Debian's PyTorch
+//                              (scripts/jobs/run-job.mjs); returns its test figures
 function benchHost(page, browser) {
   const dataDir = path.join(here, '.data');
   let sampler = null;
@@ -81,6 +85,10 @@ function benchHost(page, browser) {
         all.push({ pid, peakBytes: Math.max(rss, await status(pid, 'VmHWM')) });
       all.sort((a, b) => b.peakBytes - a.peakBytes);
       return { peakBytes: all[0]?.peakBytes ?? 0, pid: all[0]?.pid ?? null, all };
+    }
+    if (op === 'run-job') {
+      const [zipBase64, overrides] = args;
+      return runJobZip(Buffer.from(zipBase64, 'base64'), overrides, 1);
     }
     throw new Error(`__benchHost: unknown op ${op}`);
   };

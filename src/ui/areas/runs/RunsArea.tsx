@@ -11,6 +11,7 @@ import { useRuns } from '../../../state/runs-store';
 import { notifyError } from '../../../state/notices-store';
 import { ComparePanel } from './ComparePanel';
 import { RunDetails } from './RunDetails';
+import { ScaleOutPanel } from '../jobs/ScaleOutPanel';
 import './runs.css';
 
 type SortKey = 'newest' | 'oldest' | 'best-val' | 'name';
@@ -166,6 +167,8 @@ export function RunsArea() {
       ) : (
         <p className="muted">Tick two or more runs to compare them.</p>
       )}
+
+      <ScaleOutPanel />
     </section>
   );
 }
