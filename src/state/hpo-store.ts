@@ -43,6 +43,7 @@ import type { TrainApi } from '../workers/train/api';
 import { createTrainWorker } from '../workers/train/client';
 import type { RunResult, TrainEvents } from '../workers/train/loop';
 import { useDataStore } from './data-store';
+import { useDatasets } from './dataset-store';
 import { notifyError, useNotices } from './notices-store';
 import { useRuns, type RunRecord } from './runs-store';
 import { useSettings } from './settings-store';
@@ -166,9 +167,25 @@ const DEMO_NAMES = demoUrls('h5').map((p) => p.split('/').pop()!);
 /** The train/val data of a study; reopens the demo after a reload when the study was made on it. */
 async function prepareData(study: StudyRecord): Promise<{ arrays: TrainingArrays; data: StudyData }> {
   const ds = useDataStore.getState();
+  const versions = useDatasets.getState();
+  // A study continues on its own frozen dataset version (its crops, labels and split), whatever is open now.
+  const frozen = study.data?.datasetVersionId;
+  if (frozen && study.data) {
+    await ds.restore();
+    if (useDataStore.getState().sources.length === 0 && sameSet(study.data.sources, DEMO_NAMES)) {
+      await ds.openUrls(demoUrls('h5'));
+    }
+    return { arrays: await versions.arraysFor(frozen), data: study.data };
+  }
   let arrays: TrainingArrays;
+  let versionId: string;
+  const freeze = async () => {
+    const v = await versions.freezeCurrent();
+    versionId = v.id;
+    return versions.arraysFor(v.id);
+  };
   try {
-    arrays = await ds.buildTrainingArrays();
+    arrays = await freeze();
   } catch (e) {
     const noData = /No crops are open/.test(e instanceof Error ? e.message : '');
     if (!noData || !study.data) throw e;
@@ -178,7 +195,7 @@ async function prepareData(study: StudyRecord): Promise<{ arrays: TrainingArrays
       );
     }
     await ds.openUrls(demoUrls('h5'));
-    arrays = await useDataStore.getState().buildTrainingArrays();
+    arrays = await freeze();
   }
   const data: StudyData = {
     digest: splitDigest(arrays.train, arrays.val),
@@ -186,7 +203,7 @@ async function prepareData(study: StudyRecord): Promise<{ arrays: TrainingArrays
     sources: useDataStore.getState().sources.map((s) => s.name),
     train: arrays.train.y.length,
     val: arrays.val.y.length,
-    datasetVersionId: null,
+    datasetVersionId: versionId!,
   };
   if (study.data && study.data.digest !== data.digest) {
     throw new Error(
@@ -245,6 +262,7 @@ export const useHpo = create<HpoState>((set, get) => {
       backend: d.backend,
       config,
       splitDescription: d.arrays.splitDescription,
+      ...(study.data?.datasetVersionId ? { datasetVersionId: study.data.datasetVersionId } : {}),
       status: 'running',
       message: `Trial ${t.number} of study ${study.name}: ${paramsToOverrides(t.params)}`,
       history: emptyHistory(),

@@ -1,11 +1,12 @@
-// The data of an exported job, from the data library's public API: the frozen split (the training arrays' crop ids)
-// and one research-layout HDF5 file per source. A stand-in until dataset versions (core/dataset/version) are built
-// by the data worker: swap `currentJobData` for one that reads a DatasetVersion, the rest of the feature stays.
+// The data of an exported job: the library frozen as a dataset version (its crops, labels and split, sources by
+// content digest) and one research-layout HDF5 file per source.
 import type { TrainingArrays } from '../core/data/training-arrays';
 import { exportBaseName, exportedLocation } from '../core/jobs/export-layout';
 import type { JobCrop, JobDataFile, JobSplit } from '../core/jobs/manifest';
 import { canonicalJson, formatSplitCsv, sha256Hex } from '../core/jobs/manifest';
+import { DIGEST_METHOD } from '../workers/data/data-library';
 import { useDataStore, type BuildOptions } from './data-store';
+import { useDatasets } from './dataset-store';
 
 export interface JobData {
   datasetVersion: { id: string; name: string; splitRecipe: string; classNames: string[] };
@@ -42,7 +43,9 @@ export async function currentJobData(
   opts?: BuildOptions,
 ): Promise<JobData> {
   const data = useDataStore.getState();
-  const arrays = await data.buildTrainingArrays(opts);
+  // The job carries a frozen dataset version of the library: its own crops, labels and split.
+  const version = await useDatasets.getState().freezeCurrent(opts);
+  const arrays = await useDatasets.getState().arraysFor(version.id, opts ?? {});
   const sources = useDataStore.getState().sources;
   const used = new Set<string>();
   const bySource = new Map<string, Locator & { included: boolean }>();
@@ -99,7 +102,7 @@ export async function currentJobData(
         bytes: s.sizeBytes,
         crops: s.count,
         included: false,
-        source: { name: s.name, contentDigest: null, digestMethod: null },
+        source: { name: s.name, contentDigest: s.contentDigest, digestMethod: DIGEST_METHOD },
       });
       continue;
     }
@@ -111,7 +114,7 @@ export async function currentJobData(
       bytes: bytes.byteLength,
       crops: s.count,
       included: true,
-      source: { name: s.name, contentDigest: null, digestMethod: null },
+      source: { name: s.name, contentDigest: s.contentDigest, digestMethod: DIGEST_METHOD },
     });
   }
   const splitSha256 = await sha256Hex(formatSplitCsv(crops));

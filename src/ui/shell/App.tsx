@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import type { Area } from '../../core/routing/hash-route';
 import { useHpo } from '../../state/hpo-store';
+import { connectRegistry } from '../../state/registry-hooks';
 import { useRoute } from '../../state/route-store';
 import { useSettings } from '../../state/settings-store';
 import { DataArea } from '../areas/data/DataArea';
@@ -48,6 +49,7 @@ export function App() {
   const area = useRoute((s) => s.area);
   const go = useRoute((s) => s.go);
   const detect = useSettings((s) => s.detect);
+  useEffect(() => connectRegistry(), []);
   useEffect(() => {
     void detect();
   }, [detect]);
