@@ -45,7 +45,7 @@ export const DEMO_VIDEO_SCENE = {
   width: 640,
   height: 360,
   fps: 25,
-  spatterRate: 70,
+  spatterRate: 1200,
   layers: 2,
   layerSeconds: 6,
   layerGapFrames: 120,

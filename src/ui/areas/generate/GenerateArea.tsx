@@ -25,7 +25,7 @@ const FIELDS: NumericField[] = [
     max: 10,
     hint: `low ${GAS_FLOW.low}, high ${GAS_FLOW.high}`,
   },
-  { key: 'spatterRate', label: 'Spatter rate (per s)', step: 5, min: 0, max: 2000 },
+  { key: 'spatterRate', label: 'Spatter rate (per s)', step: 50, min: 0, max: 10000 },
   { key: 'seed', label: 'Seed', step: 1, min: 0, max: 2 ** 32 - 1 },
   { key: 'layers', label: 'Layers', step: 1, min: 1, max: 10000 },
   { key: 'layerSeconds', label: 'Scan time per layer (s)', step: 1, min: 0.04, max: 3600 },
