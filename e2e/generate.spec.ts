@@ -69,6 +69,14 @@ test('a generated crop set is written as research HDF5 and can be cancelled', as
   const low = page.getByRole('link', { name: 'Download synthetic_low_0.h5' });
   await expect(low).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('link', { name: 'Download synthetic_high_2.h5' })).toBeVisible();
+  await test.step("the set's statistics are shown next to the research's", async () => {
+    const table = page.getByRole('table', { name: 'Generated set against the research statistics' });
+    const row = (name: string) => table.getByRole('row', { name: new RegExp(`^${name}`) });
+    await expect(row('Crops')).toContainText('60');
+    await expect(row('Crops')).toContainText('598,933');
+    await expect(row('Class balance')).toContainText('50.0% / 50.0%');
+    await expect(row('Height')).toContainText('mean 96.3, median 90.5');
+  });
   const file = info.outputPath('synthetic_low_0.h5');
   const download = await Promise.all([page.waitForEvent('download'), low.click()]).then(([d]) => d);
   await download.saveAs(file);
