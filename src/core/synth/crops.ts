@@ -12,6 +12,7 @@ import {
   ejectParticle,
   flowStrength,
   meltPoolCore,
+  visibleSpatterShare,
 } from './physics';
 import { hashSeed, SeededRandom } from './prng';
 import { GAS_FLOW, type FlowClass } from './params';
@@ -131,7 +132,7 @@ export class CropGenerator {
 
     // Spatter: particles of random age at the shutter's opening, each drawn over the exposure: mostly young
     // ones (rays from the pool), some older ones arcing back down.
-    const n = Math.round(rng.logNormal(42 * (1 - 0.66 * Math.min(1, f)), 0.25));
+    const n = Math.round(rng.logNormal(42 * visibleSpatterShare(gasFlow), 0.25));
     const ctx = {
       x: cx,
       y: cy,

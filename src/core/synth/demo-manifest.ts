@@ -18,9 +18,6 @@ export const DEMO_SEED = 2024;
 export const DEMO_CROPS = 2000;
 /** Synthetic crops the demo LeNet5 is trained on (left/mid/right views; not shipped: the demo stays light). */
 export const DEMO_TRAIN_CROPS = 12_000;
-/** What the studio says wherever the demo model appears. */
-export const DEMO_MODEL_NOTE =
-  'Demo model: trained on synthetic crops only (the studio generator), never on real research crops.';
 
 export const DEMO_FILES: readonly DemoFile[] = [
   { path: 'demo/left_low_0.h5', kind: 'h5', label: 0, title: 'Low gas flow crops (synthetic)' },
@@ -50,7 +47,7 @@ export const DEMO_VIDEO_SCENE = {
   width: 640,
   height: 360,
   fps: 25,
-  spatterRate: 1200,
+  spatterRate: 600,
   layers: 2,
   layerSeconds: 6,
   layerGapFrames: 120,

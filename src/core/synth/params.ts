@@ -29,7 +29,7 @@ export const DEFAULT_SCENE: SceneParams = {
   height: 360,
   fps: 25,
   gasFlow: GAS_FLOW.high,
-  spatterRate: 1200,
+  spatterRate: 600,
   layers: 2,
   layerSeconds: 20,
   layerGapFrames: 800,

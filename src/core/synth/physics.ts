@@ -72,6 +72,12 @@ export function flowStrength(gasFlow: number): number {
   return Math.max(0, Math.min(1.4, (gasFlow - 0.3) / 2.3));
 }
 
+/** Share of the spatter that shows: a strong gas flow carries most of it away cold before it is seen (high flow
+ *  gives fewer streaks). Crops and videos both thin their spatter by it. */
+export function visibleSpatterShare(gasFlow: number): number {
+  return 1 - 0.8 * Math.min(1, flowStrength(gasFlow));
+}
+
 /** Draws one spatter particle leaving the melt pool at time t0. */
 export function ejectParticle(rng: SeededRandom, t0: number, ctx: EjectionContext): Particle {
   const f = flowStrength(ctx.gasFlow);
@@ -84,7 +90,7 @@ export function ejectParticle(rng: SeededRandom, t0: number, ctx: EjectionContex
   const a = (angleDeg * Math.PI) / 180;
   // A faster gas drags harder and cools sooner; small particles feel it most.
   const k = (0.35 + 1.7 * f) / size;
-  const tau = ((1.05 - 0.5 * f1) * Math.pow(size, 1.2) * rng.logNormal(1, 0.25)) / (1 + 0.4 * f);
+  const tau = ((1.05 - 0.3 * f1) * Math.pow(size, 1.2) * rng.logNormal(1, 0.25)) / (1 + 0.2 * f);
   const p: Particle = {
     t0,
     x0: ctx.x + rng.normal(0, L * 0.02),
@@ -92,7 +98,7 @@ export function ejectParticle(rng: SeededRandom, t0: number, ctx: EjectionContex
     vx0: speed * Math.sin(a),
     vy0: -speed * Math.cos(a),
     k,
-    wind: ctx.downstream * f * 1.5 * L,
+    wind: ctx.downstream * f * 2 * L,
     g: 0.85 * L,
     squeeze: ctx.squeeze,
     tau,
@@ -150,7 +156,7 @@ export function drawParticle(c: FrameCanvas, p: Particle, a1: number, a2: number
       positionAt(p, t, pos);
       if (pos.y > p.bedY) return 0; // landed
       const T = temp(t);
-      return p.power * T * T * T * T;
+      return p.power * T * T * T;
     },
     temp,
   );
@@ -175,8 +181,8 @@ export function drawMeltPool(
   const f = flowStrength(gasFlow);
   const f1 = Math.min(1, f);
   const hot = 1 - 0.55 * f1;
-  c.glow(x, y, rc * (1 + 0.9 * f) * squeeze + smear / 2, rc * (1 - 0.25 * f1), 7, 1);
-  c.glow(x + downstream * f * rc, y - 0.4 * rc, rc * 2.6 + smear / 2, rc * 2, 0.5 * hot, 0.8);
+  c.glow(x, y, rc * (1 + 1.4 * f) * squeeze + smear / 2, rc * (1 - 0.4 * f1), 7 * (1 - 0.6 * f1), 1);
+  c.glow(x + downstream * f * rc, y - 0.4 * rc, rc * 2.6 + smear / 2, rc * 2, 0.5 * hot * hot, 0.8);
   c.glow(
     x + downstream * f * L * 0.12,
     y - L * 0.16 * hot,
@@ -185,10 +191,10 @@ export function drawMeltPool(
     0.22 * hot,
     0.75,
   );
-  c.glow(x, y + rc * 0.6, rc * 5 * squeeze + smear / 2, rc * 0.9, 0.18 * hot, 0.5);
+  c.glow(x, y + rc * 0.6, rc * 5 * squeeze + smear / 2, rc * 0.9, 0.18 * hot * hot, 0.5);
 }
 
 /** Core size of the melt pool's plume for a fountain of size L, px (before per-build variation). */
 export function meltPoolCore(L: number, gasFlow: number): number {
-  return L * (0.075 - 0.04 * Math.min(1, flowStrength(gasFlow)));
+  return L * (0.075 - 0.045 * Math.min(1, flowStrength(gasFlow)));
 }

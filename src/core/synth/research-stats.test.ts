@@ -1,10 +1,10 @@
+// A generated set against the research's statistics. Tolerances: means and medians of height, width and
+// area within 8% (area 10%), each area bin within 5 percentage points, 0.5–3% all-black crops, and the mean grey
+// of each class inside the range the research's figure shows (low flow 30–48, high flow 8–24).
 import { describe, expect, it } from 'vitest';
 import { CropGenerator } from './crops';
 import { cropSetStats, RESEARCH_CROP_STATS, researchClassCounts } from './research-stats';
 
-// A generated set against the research's statistics. Tolerances: means and medians of height, width and
-// area within 8% (area 10%), each area bin within 5 percentage points, 0.5–3% all-black crops, and the mean grey
-// of each class inside the range the research's figure shows (low flow 30–48, high flow 8–24).
 describe('a generated crop set matches the research statistics', () => {
   const total = 1200;
   const { low, high } = researchClassCounts(total);

@@ -9,6 +9,7 @@ import {
   MAX_LIFE_UNITS,
   meltPoolCore,
   type Particle,
+  visibleSpatterShare,
 } from './physics';
 import { hashSeed, SeededRandom } from './prng';
 import { checkSceneParams, scanFrames, sceneFrameCount, type SceneParams } from './params';
@@ -239,7 +240,7 @@ export class SpatterScene {
       dir = -dir;
     }
     const particles: Particle[] = [];
-    const rate = this.params.spatterRate;
+    const rate = this.params.spatterRate * visibleSpatterShare(this.params.gasFlow);
     const s = this.scale;
     if (rate > 0) {
       for (const tr of tracks) {
