@@ -10,10 +10,10 @@ test('a first visit offers the demo, and one click opens its crops', async ({ st
   await expect(page.getByRole('heading', { level: 2, name: 'Data', exact: true })).toBeVisible();
   await expect(
     page.getByRole('article', { name: 'Source left_low_0.h5' }).getByTestId('source-count'),
-  ).toHaveText('1,000');
+  ).toHaveText('1,025'); // the research's class balance: 51.25% low flow
   await expect(
     page.getByRole('article', { name: 'Source left_high_2.h5' }).getByTestId('source-count'),
-  ).toHaveText('1,000');
+  ).toHaveText('975');
   await expect(page.getByTestId('gallery-count')).toHaveText('2,000 crops shown');
   await expect(offer).toBeHidden();
 
@@ -27,6 +27,7 @@ test('a first visit offers the demo, and one click opens its crops', async ({ st
     await studio.goTo('Evaluate');
     await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
     await expect(page.getByTestId('evaluate-model-info')).toContainText('high gas flow');
+    await expect(page.getByTestId('evaluate-model-trained-on')).toContainText('synthetic data only');
     // The verdict names a class only when the 95% interval of the share excludes one half.
     for (const flow of ['low', 'high']) {
       await page.getByLabel('Classify a video').setInputFiles(`public/demo/spatter_${flow}_flow.mp4`);

@@ -64,8 +64,8 @@ test('the static build runs from a sub-path, opens the demo, and works offline a
           .fill(`${new URL('demo/left_low_0.h5', base)} ${new URL('demo/left_high_2.h5', base)}`);
         await page.getByRole('button', { name: 'Open URL' }).click();
       }
-      await expect(page.getByRole('article', { name: /Source left_low_0/ })).toContainText('1,000');
-      await expect(page.getByRole('article', { name: /Source left_high_2/ })).toContainText('1,000');
+      await expect(page.getByRole('article', { name: /Source left_low_0/ })).toContainText('1,025');
+      await expect(page.getByRole('article', { name: /Source left_high_2/ })).toContainText('975');
     });
 
     await test.step('the demo LeNet5 imports for evaluation', async () => {
@@ -74,6 +74,7 @@ test('the static build runs from a sub-path, opens the demo, and works offline a
       await page.getByRole('button', { name: 'Import from URL' }).click();
       await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
       await expect(page.getByTestId('evaluate-model-info')).toContainText('high gas flow');
+      await expect(page.getByTestId('evaluate-model-trained-on')).toContainText('synthetic data only');
     });
 
     await test.step('service worker installed and controlling the page', async () => {

@@ -1,12 +1,12 @@
 // Turns the demo LeNet5 weights (from train_demo_model.py, training layout) into a TF.js layers model with the
 // studio's own exporter (buildLayersModel + saveLayersModel), checks it gives PyTorch's logits on the probe
 // crops, and writes public/demo/lenet5/{model.json, weights.bin, metadata.json}.
-// usage: node scripts/generate/export-demo-model.mjs WEIGHTS.json
+// usage: node scripts/generate/export-demo-model.mjs WEIGHTS.json [DATA_DESCRIPTION]
 import fs from 'node:fs';
 import path from 'node:path';
 import { closeCore, loadCore, repoRoot } from './load-core.mjs';
 
-const [weightsFile] = process.argv.slice(2);
+const [weightsFile, dataDescription] = process.argv.slice(2);
 const doc = JSON.parse(fs.readFileSync(weightsFile, 'utf8'));
 const tfjsModel = await loadCore('src/workers/eval/tfjs-model.ts');
 const { describePreprocessing } = await loadCore('src/core/eval/preprocess.ts');
@@ -36,7 +36,12 @@ const files = await tfjsModel.saveLayersModel(model, {
   input: { ...doc.input, layout: 'NHWC', dtype: 'float32', range: [0, 1] },
   output: { kind: 'logit', units: 1, meaning: 'P(high gas flow) = sigmoid(output)' },
   preprocessing: describePreprocessing(40, doc.input),
-  training: { ...doc.training, data: 'public/demo/left_low_0.h5 (class 0) + left_high_2.h5 (class 1)' },
+  training: {
+    ...doc.training,
+    // The studio says so wherever the demo model appears: no real crop was used to train it.
+    syntheticOnly: true,
+    data: dataDescription ?? 'synthetic crops from the studio generator',
+  },
   exportedAt: new Date(0).toISOString(),
 });
 const out = path.join(repoRoot, 'public/demo/lenet5');

@@ -3,7 +3,10 @@
 // CSV index (`unshuffled_images.csv`, shuffled `images.csv`).
 //   npm run generate:full                         598,933 crops, left|mid|right x low|high, into bench/.data/full
 //   npm run generate:full -- --resume            keeps the files a stopped run finished
-//   npm run generate:set -- --crops 6000 [--out DIR] [--seed N] [--positions left] [--workers 2]
+//   npm run generate:set -- --crops 6000 [--out DIR] [--seed N] [--positions left] [--workers 2] [--mixed-views]
+// Each file's crops are seen from its camera position (left/mid/right); --mixed-views draws the view of each
+// crop at random instead (the demo's two files hold all three views). Classes keep the research's balance
+// (51.25% low flow).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +14,8 @@ import { Worker } from 'node:worker_threads';
 import { closeCore, loadCore, repoRoot } from './load-core.mjs';
 
 export const RESEARCH_TOTAL = 598_933;
+/** Class balance of the research's crops (RESEARCH_CROP_STATS.classBalance in src/core/synth/research-stats.ts). */
+const LOW_FLOW_SHARE = 0.5125;
 const FLOWS = [
   { flow: 'low', label: 0 },
   { flow: 'high', label: 1 },
@@ -26,6 +31,7 @@ function parseArgs(argv) {
     quality: 95,
     full: false,
     resume: false,
+    'mixed-views': false,
   };
   const valued = {
     '--crops': 'crops',
@@ -37,14 +43,14 @@ function parseArgs(argv) {
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
-    if (k === '--full' || k === '--resume') {
+    if (k === '--full' || k === '--resume' || k === '--mixed-views') {
       a[k.slice(2)] = true;
       continue;
     }
     const field = valued[k];
     if (!field || argv[i + 1] === undefined)
       throw new Error(
-        `Unknown option or missing value: ${k}. Options: --full --resume --crops N --out DIR --seed N --positions a,b --workers N --quality Q`,
+        `Unknown option or missing value: ${k}. Options: --full --resume --mixed-views --crops N --out DIR --seed N --positions a,b --workers N --quality Q`,
       );
     const v = argv[++i];
     a[field] = typeof a[field] === 'number' || field === 'workers' ? Number(v) : v;
@@ -102,16 +108,24 @@ class Pool {
   }
 }
 
-/** Crops per file: the total spread as evenly as possible, earlier files taking the remainder. */
+/** Crops per file: the research's class balance (51.25% low flow), each class spread as evenly as possible
+ *  over the positions, earlier files taking the remainder. */
 export function plan(total, positions) {
-  const files = positions.flatMap((pos) => FLOWS.map((f) => ({ pos, ...f })));
-  const base = Math.floor(total / files.length);
-  return files.map((f, i) => ({
-    ...f,
-    name: `${f.pos}_${f.flow}_${f.label === 0 ? 0 : 2}`,
-    source: `${f.pos}_${f.flow}`,
-    count: base + (i < total % files.length ? 1 : 0),
-  }));
+  const low = Math.round(total * LOW_FLOW_SHARE);
+  const perClass = { low, high: total - low };
+  return positions.flatMap((pos, pi) =>
+    FLOWS.map((f) => {
+      const n = perClass[f.flow];
+      const base = Math.floor(n / positions.length);
+      return {
+        pos,
+        ...f,
+        name: `${pos}_${f.flow}_${f.label === 0 ? 0 : 2}`,
+        source: `${pos}_${f.flow}`,
+        count: base + (pi < n % positions.length ? 1 : 0),
+      };
+    }),
+  );
 }
 
 /** Whether `file` holds the planned datasets with the planned counts (a finished earlier run). */
@@ -178,7 +192,14 @@ async function main() {
       const jobs = [];
       for (let s = start; s < end; s += step)
         jobs.push(
-          pool.run({ seed, flow: f.flow, from: s, to: Math.min(end, s + step), quality: args.quality }),
+          pool.run({
+            seed,
+            flow: f.flow,
+            view: args['mixed-views'] ? null : f.pos,
+            from: s,
+            to: Math.min(end, s + step),
+            quality: args.quality,
+          }),
         );
       const crops = (await Promise.all(jobs)).flat();
       const name = `${f.source}_${n}`;

@@ -77,5 +77,5 @@ export async function loadDemo(): Promise<void> {
 export function demoSummary(): string {
   const h5 = DEMO_FILES.filter((f) => f.kind === 'h5').length;
   const videos = DEMO_FILES.filter((f) => f.kind === 'video').length;
-  return `${h5} HDF5 crop files (both gas flows), ${videos} build videos ready to extract and a trained LeNet5`;
+  return `${h5} HDF5 crop files (both gas flows), ${videos} build videos ready to extract and a LeNet5 trained on synthetic crops only`;
 }

@@ -2,6 +2,7 @@
 // cancel, and the results as downloadable object URLs. Crop sets can go straight into the data library.
 import { create } from 'zustand';
 import { DEFAULT_SCENE, GAS_FLOW, checkSceneParams, type SceneParams } from '../core/synth/params';
+import { researchClassCounts, type CropSetStats } from '../core/synth/research-stats';
 import type { Progress } from '../workers/task';
 import { synthWorker } from '../workers/synth/client';
 import type { VideoFormat } from '../workers/synth/video';
@@ -30,6 +31,8 @@ export interface GenerateState {
   crops: CropSetSettings;
   job: { kind: 'video' | 'crops'; progress: Progress | null } | null;
   results: GeneratedFile[];
+  /** The research's statistics of the last crop set made (shown next to the research's own). */
+  cropStats: CropSetStats | null;
   support: Record<VideoFormat, boolean> | null;
 
   setParam<K extends keyof SceneParams>(key: K, value: SceneParams[K]): void;
@@ -58,9 +61,10 @@ function fileOf(fileName: string, bytes: Uint8Array, type: string, detail: strin
 export const useGenerateStore = create<GenerateState>((set, get) => ({
   params: { ...DEFAULT_SCENE, layers: 1, layerSeconds: 10 },
   format: 'mp4',
-  crops: { seed: 1234, low: 500, high: 500, stem: 'synthetic', addToLibrary: true },
+  crops: { seed: 1234, ...researchClassCounts(1000), stem: 'synthetic', addToLibrary: true },
   job: null,
   results: [],
+  cropStats: null,
   support: null,
 
   setParam: (key, value) => set((s) => ({ params: { ...s.params, [key]: value } })),
@@ -157,7 +161,7 @@ export const useGenerateStore = create<GenerateState>((set, get) => ({
       }
       const csv = new TextEncoder().encode(r.indexCsv);
       files.push(fileOf(`${c.stem || 'synthetic'}_unshuffled_images.csv`, csv, 'text/csv', 'CSV index'));
-      set((s) => ({ results: [...files, ...s.results] }));
+      set((s) => ({ results: [...files, ...s.results], cropStats: r.stats }));
       if (c.addToLibrary)
         useNotices.getState().notify({
           kind: 'info',

@@ -14,8 +14,10 @@ export interface DemoFile {
 }
 
 export const DEMO_SEED = 2024;
-/** Crops per class in the demo HDF5 files (two files of about 5 MB). */
-export const DEMO_CROPS_PER_CLASS = 1000;
+/** Crops in the demo HDF5 files, split by the research's class balance (two files, about 7.5 MB together). */
+export const DEMO_CROPS = 2000;
+/** Synthetic crops the demo LeNet5 is trained on (left/mid/right views; not shipped: the demo stays light). */
+export const DEMO_TRAIN_CROPS = 12_000;
 
 export const DEMO_FILES: readonly DemoFile[] = [
   { path: 'demo/left_low_0.h5', kind: 'h5', label: 0, title: 'Low gas flow crops (synthetic)' },
@@ -45,7 +47,7 @@ export const DEMO_VIDEO_SCENE = {
   width: 640,
   height: 360,
   fps: 25,
-  spatterRate: 70,
+  spatterRate: 600,
   layers: 2,
   layerSeconds: 6,
   layerGapFrames: 120,

@@ -3,6 +3,7 @@ export * from './params';
 export * from './prng';
 export * from './physics';
 export * from './scene';
-export { FrameCanvas, drawStreak, drawGlow, BACKGROUND_LEVEL } from './render';
+export { FrameCanvas, heatColour, BACKGROUND_LEVEL, type DevelopOptions } from './render';
+export * from './research-stats';
 export * from './crops';
 export * from './demo-manifest';

@@ -29,7 +29,7 @@ export const DEFAULT_SCENE: SceneParams = {
   height: 360,
   fps: 25,
   gasFlow: GAS_FLOW.high,
-  spatterRate: 70,
+  spatterRate: 600,
   layers: 2,
   layerSeconds: 20,
   layerGapFrames: 800,
@@ -58,7 +58,7 @@ export function checkSceneParams(p: SceneParams): string[] {
   range('height', 64, 2160, true);
   range('fps', 1, 240);
   range('gasFlow', 0, 10);
-  range('spatterRate', 0, 2000);
+  range('spatterRate', 0, 10000);
   range('layers', 1, 10000, true);
   range('layerSeconds', 0.04, 3600);
   range('layerGapFrames', 0, 100000, true);

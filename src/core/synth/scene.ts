@@ -1,10 +1,19 @@
 // A synthetic LPBF build seen from the side at 25 fps: a melt pool scanning tracks on the powder bed, spatter
 // flying from it, sensor noise, and between layers a blue recoater light sweeping across. Any frame can be
 // rendered on its own (random access), deterministically from the seed.
-import { ejectParticle, glowAt, MAX_LIFE_S, positionAt, type Particle } from './physics';
+import {
+  CROP_EXPOSURE_UNITS,
+  drawMeltPool,
+  drawParticle,
+  ejectParticle,
+  MAX_LIFE_UNITS,
+  meltPoolCore,
+  type Particle,
+  visibleSpatterShare,
+} from './physics';
 import { hashSeed, SeededRandom } from './prng';
 import { checkSceneParams, scanFrames, sceneFrameCount, type SceneParams } from './params';
-import { drawGlow, drawStreak, FrameCanvas } from './render';
+import { FrameCanvas, type DevelopOptions } from './render';
 
 /** Reference height that physics units are expressed in. */
 export const REF_HEIGHT = 360;
@@ -12,6 +21,10 @@ export const REF_HEIGHT = 360;
 export const EXPOSURE = 0.85;
 /** Where the powder bed surface sits, as a fraction of the height. */
 export const BED_Y = 0.82;
+/** Size of a spatter fountain in reference pixels (research crops are ~96 x 124 px). */
+export const FOUNTAIN_SIZE = 90;
+/** Direction the gas carries spatter on the video (+x). */
+const DOWNSTREAM = 1;
 
 export interface Track {
   tStart: number;
@@ -51,6 +64,8 @@ export class SpatterScene {
   /** Width in reference pixels. */
   readonly refWidth: number;
   readonly bedY: number;
+  /** Seconds per time unit of the spatter physics: the exposure spans as many units as a crop's. */
+  readonly timeUnit: number;
   private readonly layerCache = new Map<number, LayerPlan>();
   private canvas: FrameCanvas | null = null;
 
@@ -63,6 +78,7 @@ export class SpatterScene {
     this.scale = params.height / REF_HEIGHT;
     this.refWidth = params.width / this.scale;
     this.bedY = BED_Y * REF_HEIGHT;
+    this.timeUnit = EXPOSURE / params.fps / CROP_EXPOSURE_UNITS;
   }
 
   phaseAt(frame: number): ScenePhase {
@@ -123,7 +139,7 @@ export class SpatterScene {
     // particles are sorted by birth time
     let lo = 0;
     let hi = ps.length;
-    const from = layerT - MAX_LIFE_S;
+    const from = layerT - MAX_LIFE_UNITS * this.timeUnit;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (ps[mid]!.t0 < from) lo = mid + 1;
@@ -151,38 +167,40 @@ export class SpatterScene {
     const layerT = (frame - this.layerStartFrame(ph.layer)) / fps;
     const expo = EXPOSURE / fps;
 
-    // Melt pool: bright, small, smeared along the track during the exposure.
+    // Melt pool: its plume and glow, smeared along the track during the exposure.
     const a = this.meltPoolAt(ph.layer, layerT);
     const b = this.meltPoolAt(ph.layer, layerT + expo);
+    const L = FOUNTAIN_SIZE * s;
     if (a) {
       const e = b ?? a;
-      drawStreak(c, a.x * s, a.y * s, e.x * s, e.y * s, 3.2 * s, 1.6);
-      drawGlow(c, a.x * s, a.y * s, 11 * s, 0.22);
+      const rc = meltPoolCore(L, this.params.gasFlow);
+      drawMeltPool(
+        c,
+        ((a.x + e.x) / 2) * s,
+        a.y * s,
+        rc,
+        L,
+        this.params.gasFlow,
+        DOWNSTREAM,
+        1,
+        Math.abs(e.x - a.x) * s,
+      );
     }
 
     // Spatter: each particle drawn as the path it covers while the shutter is open.
-    const pos = { x: 0, y: 0 };
-    const prev = { x: 0, y: 0 };
+    const u = this.timeUnit;
     for (const p of this.particlesAt(frame)) {
       const t1 = Math.max(0, layerT - p.t0);
       const t2 = Math.min(p.life, layerT + expo - p.t0);
-      if (t2 <= t1) continue;
-      positionAt(p, t1, prev);
-      const steps = 4;
-      for (let k = 1; k <= steps; k++) {
-        const t = t1 + ((t2 - t1) * k) / steps;
-        positionAt(p, t, pos);
-        drawStreak(c, prev.x * s, prev.y * s, pos.x * s, pos.y * s, p.radius * s, glowAt(p, t));
-        prev.x = pos.x;
-        prev.y = pos.y;
-      }
+      if (t2 > t1) drawParticle(c, p, t1 / u, t2 / u);
     }
 
     // Recoater light between layers.
     let blueFrom = 0;
     let blueTo = 0;
     if (ph.kind === 'gap') [blueFrom, blueTo] = this.recoaterBand(ph.frame);
-    return c.compose(frame, blueFrom, blueTo, out);
+    const develop: DevelopOptions = { gain: 1, bloom: 0.4, bloomRadius: 3 * s, blueFrom, blueTo };
+    return c.develop(frame, develop, out);
   }
 
   /** The x range (px) lit by the recoater's blue light in gap frame g; empty when the light is off. */
@@ -222,7 +240,8 @@ export class SpatterScene {
       dir = -dir;
     }
     const particles: Particle[] = [];
-    const rate = this.params.spatterRate;
+    const rate = this.params.spatterRate * visibleSpatterShare(this.params.gasFlow);
+    const s = this.scale;
     if (rate > 0) {
       for (const tr of tracks) {
         let te = tr.tStart + rng.exponential(rate);
@@ -230,12 +249,15 @@ export class SpatterScene {
           const x = tr.x0 + tr.dir * tr.speed * (te - tr.tStart);
           particles.push(
             ejectParticle(rng, te, {
-              x,
-              y: tr.y,
-              scanDir: tr.dir,
+              x: x * s,
+              y: tr.y * s,
               gasFlow: this.params.gasFlow,
-              bedY: tr.y + 6,
-              width: W,
+              downstream: DOWNSTREAM,
+              L: FOUNTAIN_SIZE * s,
+              tiltDeg: 0,
+              squeeze: 1,
+              bedY: (tr.y + 6) * s,
+              timeUnit: this.timeUnit,
             }),
           );
           te += rng.exponential(rate);

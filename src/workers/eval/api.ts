@@ -355,6 +355,11 @@ function register(
       cacheSide,
       ...(metadata ? { classNames: metadata.classNames, name: metadata.model } : {}),
     });
+    const training = metadata?.training;
+    if (training?.syntheticOnly === true) {
+      const data = typeof training.data === 'string' ? ` (${training.data})` : '';
+      info.trainedOn = `Trained on synthetic data only${data}: no real research crop was used.`;
+    }
   } catch (e) {
     model.dispose();
     throw e;

@@ -32,6 +32,9 @@ export interface ModelInfo {
   output: 'logit' | 'probability';
   classNames: string[];
   parameters: number;
+  /** What the model was trained on, when its metadata says something the user must know (the demo model:
+   *  synthetic data only). */
+  trainedOn?: string;
 }
 
 export interface ModelMetadata {

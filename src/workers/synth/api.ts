@@ -2,7 +2,16 @@
 // sets (JPEG via OffscreenCanvas, research-layout HDF5 via the data library's writer). Importable in a
 // Vitest test without a Worker: browser-only pieces load on first use.
 import * as Comlink from 'comlink';
-import { CropGenerator, SpatterScene, hashSeed, type FlowClass, type SceneParams } from '../../core/synth';
+import {
+  CropGenerator,
+  SpatterScene,
+  cropSetStats,
+  hashSeed,
+  type CropFacts,
+  type CropSetStats,
+  type FlowClass,
+  type SceneParams,
+} from '../../core/synth';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import { encodeSceneVideo, videoSupport, type VideoFormat, type VideoResult } from './video';
 
@@ -35,6 +44,8 @@ export interface CropSetResult {
   /** Research CSV index (file,dataset,ds_idx,label) of the HDF5 files, unshuffled. */
   indexCsv: string;
   seconds: number;
+  /** The research's statistics for this set (sizes, area bins, class balance, black crops, mean grey). */
+  stats: CropSetStats;
 }
 
 /** JPEG-encodes RGBA pixels with the browser's encoder, off the main thread. */
@@ -115,6 +126,7 @@ export const api = {
       const classes: CropClassResult[] = [];
       let done = 0;
       const rows: string[] = ['file,dataset,ds_idx,label'];
+      const facts: CropFacts[] = [];
       for (const [label, flow] of (['low', 'high'] as const).entries()) {
         const n = flow === 'low' ? spec.low : spec.high;
         if (n <= 0) continue;
@@ -123,6 +135,7 @@ export const api = {
         const crops: Uint8Array[] = [];
         for (let i = 0; i < n; i++) {
           const c = gen.cropAt(flow, i);
+          facts.push({ width: c.width, height: c.height, label, meanGrey: c.meanGrey });
           crops.push(await encodeJpeg(c.rgba, c.width, c.height, spec.quality ?? 0.95));
           done++;
           if (done % 50 === 0 || done === total) {
@@ -140,7 +153,12 @@ export const api = {
         }
         classes.push(result);
       }
-      return { classes, indexCsv: rows.join('\n') + '\n', seconds: (performance.now() - t0) / 1000 };
+      return {
+        classes,
+        indexCsv: rows.join('\n') + '\n',
+        seconds: (performance.now() - t0) / 1000,
+        stats: cropSetStats(facts),
+      };
     });
     const buffers = r.classes.flatMap((c) => [
       ...c.crops.map((b) => b.buffer),

@@ -44,7 +44,13 @@ export function ModelPanel() {
           {active.info.parameters.toLocaleString('en')} parameters; classes{' '}
           {active.info.classNames.join(', ')}
         </p>
-      ) : (
+      ) : null}
+      {active?.info.trainedOn ? (
+        <p className="warn" data-testid="evaluate-model-trained-on">
+          {active.info.trainedOn}
+        </p>
+      ) : null}
+      {active ? null : (
         <p className="muted">Load a run from the Runs area, or import a TF.js layers model below.</p>
       )}
       <div className="row">
