@@ -12,7 +12,11 @@ interface RouteState {
 export const useRoute = create<RouteState>(() => ({
   area: parseHash(typeof location === 'undefined' ? '' : location.hash).area,
   go: (area) => {
-    location.hash = formatHash({ area, overrides: useSettings.getState().overridesForLink() });
+    // Refused overrides stay in the link (and on screen) until fixed, rather than vanishing on navigation.
+    const s = useSettings.getState();
+    const overrides =
+      s.configErrors.length > 0 ? s.overridesText.split(/\s+/).filter(Boolean) : s.overridesForLink();
+    location.hash = formatHash({ area, overrides });
   },
 }));
 

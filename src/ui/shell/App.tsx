@@ -11,6 +11,7 @@ import { RunsArea } from '../areas/runs/RunsArea';
 import { SystemArea } from '../areas/system/SystemArea';
 import { TrainArea } from '../areas/train/TrainArea';
 import { BackendBadge } from './BackendBadge';
+import { ConfigErrors } from './ConfigErrors';
 import { DemoOffer } from './DemoOffer';
 import { Notices } from './Notices';
 
@@ -70,6 +71,7 @@ export function App() {
         <BackendBadge />
       </header>
       <main id="main" className="shell-main" tabIndex={-1}>
+        <ConfigErrors />
         <DemoOffer />
         <View />
       </main>
