@@ -17,3 +17,25 @@ test('bad URL overrides are shown on every area, not only System', async ({ stud
   await studio.goTo('Train');
   await expect(page.getByRole('alert').filter({ hasText: 'training.batch_size' })).toHaveCount(0);
 });
+
+test('URL fields take paths relative to the page, such as their placeholders; other schemes are refused by name', async ({
+  studio,
+  page,
+}) => {
+  await studio.open('Data');
+  const field = page.getByLabel('HDF5 file URL');
+  await expect(field).toHaveAttribute('placeholder', /demo\/left_low_0\.h5/);
+  await field.fill('demo/left_low_0.h5');
+  await page.getByRole('button', { name: 'Open URL' }).click();
+  await expect(
+    page.getByRole('article', { name: 'Source left_low_0.h5' }).getByTestId('source-count'),
+  ).toHaveText('1,000');
+  await field.fill('file:///tmp/x.h5');
+  await page.getByRole('button', { name: 'Open URL' }).click();
+  await expect(studio.messages).toContainText('"file:///tmp/x.h5" uses file: give an http(s) address');
+
+  await studio.goTo('Evaluate');
+  await page.getByLabel('Model URL').fill('demo/lenet5/model.json');
+  await page.getByRole('button', { name: 'Import from URL' }).click();
+  await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
+});

@@ -7,6 +7,7 @@ import { allMetricsCsv, configDiff } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
 import { datesFromPerFrameCounts, timelineCsv, type CropPrediction } from '../core/eval/timeline';
 import { parseSpatterAtFrameCsv } from '../core/extract/csv';
+import { resolveUserUrl } from '../core/routing/user-url';
 import {
   evaluate,
   summarizeEvaluation,
@@ -320,7 +321,14 @@ export const useEval = create<EvalState>((set, get) => {
       }
     },
 
-    importModelUrl: async (url) => {
+    importModelUrl: async (typed) => {
+      // Resolved against the page here: the worker would resolve a relative path against its own script.
+      const resolved = resolveUserUrl(typed, document.baseURI);
+      if (!resolved.ok) {
+        notifyError(`${typed} could not be imported`, resolved.error);
+        return null;
+      }
+      const url = resolved.url;
       try {
         const res = await evalWorker.api.importModelUrl(url, cacheSide(get()));
         if (res.warning) useNotices.getState().notify({ kind: 'warning', title: `${url}: ${res.warning}` });
