@@ -104,8 +104,18 @@ describe('run files through the runs store', () => {
     expect(Array.from(state!.optimizer.v['conv2.w']!)).toEqual(Array.from(v['conv2.w']!));
   });
 
-  it('importing the same file again keeps both runs apart', async () => {
+  it('importing the same file again adds no second row and says so', async () => {
+    const before = useRuns.getState().runs.length;
     const id = await importRunFile(text, 'again.run.json');
+    expect(id).toBe(run.id);
+    expect(useRuns.getState().runs).toHaveLength(before);
+    expect(useNotices.getState().notices.at(-1)!.title).toBe('Run "lenet first" is already in the list');
+  });
+
+  it('a different run under the same id is imported beside it', async () => {
+    const doc = JSON.parse(text) as { run: { createdAt: number } };
+    doc.run.createdAt += 1;
+    const id = await importRunFile(JSON.stringify(doc), 'other.run.json');
     expect(id).not.toBe(run.id);
     expect(useRuns.getState().runs.find((r) => r.id === id)!.name).toBe('lenet first (imported)');
     await useRuns.getState().deleteRun(id!);

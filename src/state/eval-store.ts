@@ -834,6 +834,21 @@ export async function importRunFile(text: string, fileName: string): Promise<str
       throw new RunFileError(`${fileName} has no configuration or metric history.`);
     }
     const runs = useRuns.getState().runs;
+    // The same run again (same id, start time and history): nothing to add, and the user is told so.
+    const same = runs.find(
+      (r) =>
+        r.id === src.id &&
+        r.createdAt === src.createdAt &&
+        JSON.stringify(r.history.epochs) === JSON.stringify(src.history.epochs),
+    );
+    if (same) {
+      useNotices.getState().notify({
+        kind: 'info',
+        title: `Run "${same.name}" is already in the list`,
+        detail: `${fileName} holds the same run (same id, start and history); nothing was added.`,
+      });
+      return same.id;
+    }
     const id = runs.some((r) => r.id === src.id) ? `${src.id}-imported-${Date.now().toString(36)}` : src.id;
     const { resume, ...record } = src;
     const run: RunWithExtras = {
