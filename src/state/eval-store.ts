@@ -349,7 +349,10 @@ export const useEval = create<EvalState>((set, get) => {
     selectModel: (key) => set({ activeKey: key, predictions: null, evaluation: null }),
 
     removeModel: (key) => {
-      void evalWorker.api.release(key);
+      // The worker may never have started (nothing to release then).
+      void Promise.resolve()
+        .then(() => evalWorker.api.release(key))
+        .catch(() => undefined);
       set((s) => ({
         models: s.models.filter((m) => m.key !== key),
         activeKey: s.activeKey === key ? null : s.activeKey,
@@ -725,6 +728,16 @@ function runClassNames(): string[] {
   const names = useDataStore.getState().classNames;
   return names.length === 2 ? names : DEFAULT_CLASSES;
 }
+
+// A run deleted in the Runs area leaves Evaluate's model list too (it was still offered there).
+useRuns.subscribe((s, prev) => {
+  if (s.runs === prev.runs) return;
+  const kept = new Set(s.runs.map((r) => r.id));
+  const deleted = new Set(prev.runs.filter((r) => !kept.has(r.id)).map((r) => r.id));
+  if (deleted.size === 0) return;
+  for (const m of useEval.getState().models)
+    if (m.runId && deleted.has(m.runId)) useEval.getState().removeModel(m.key);
+});
 
 /** Load a run's best checkpoint into the eval worker and make it the model evaluated. */
 export async function evaluateRun(runId: string): Promise<boolean> {
