@@ -397,7 +397,7 @@ test('classify a video: the fixture video is extracted and every crop classified
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.reduce((s, r) => s + r[3]!, 0)).toBe(refBoxes.length);
     await expect(page.getByRole('table', { name: 'Build summary' }).getByRole('row').nth(1)).toHaveText(
-      new RegExp(`^Layers\\s*${rows.length}$`),
+      new RegExp(`^Layers with spatter\\s*${rows.length}$`),
     );
   });
 });

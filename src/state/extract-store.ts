@@ -142,7 +142,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
           if (j.preview && b.preview) j.preview.bitmap.close();
           return {
             cropCount: spool.count,
-            layers: layerCounter.layers,
+            layers: layerCounter.layersWithSpatter,
             preview: b.preview
               ? { ...b.preview, boxes: b.preview.boxes.map((x) => ({ frame: b.preview!.frame, ...x })) }
               : j.preview,

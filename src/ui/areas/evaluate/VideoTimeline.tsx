@@ -50,7 +50,12 @@ export function VideoTimeline() {
             <td data-testid="video-crops">{verdict.crops}</td>
           </tr>
           <tr>
-            <th scope="row">Layers</th>
+            <th
+              scope="row"
+              title="Stretches of spatter: a new layer starts after more than extract.layer_gap frames without spatter (the research rule); Extract counts the same way."
+            >
+              Layers with spatter
+            </th>
             <td>{verdict.layers}</td>
           </tr>
           <tr>
@@ -72,6 +77,10 @@ export function VideoTimeline() {
           </tr>
         </tbody>
       </table>
+      <p className="muted">
+        Layers with spatter: stretches of spatter, a new one after more than extract.layer_gap frames without
+        spatter (the research rule), counted as in the Extract area.
+      </p>
       {!video.dated ? (
         <p className="muted">
           No per-frame log came with these crops, so there is no timeline: the summary is per crop.

@@ -139,6 +139,9 @@ function Inspector({ job }: { job: ExtractJob }) {
   );
 }
 
+const LAYERS_HINT =
+  'Stretches of spatter: a new layer starts after more than extract.layer_gap frames without spatter (the research rule); Classify counts the same way.';
+
 export function LiveView({ job }: { job: ExtractJob }) {
   return (
     <section className="extract-live" aria-label={`Extraction of ${job.fileName}`}>
@@ -150,13 +153,16 @@ export function LiveView({ job }: { job: ExtractJob }) {
         </dd>
         <dt>Spatters</dt>
         <dd aria-label="Spatters found">{job.boxes.length}</dd>
-        <dt>Layers</dt>
-        <dd aria-label="Layers">{job.layers}</dd>
+        <dt title={LAYERS_HINT}>Layers with spatter</dt>
+        <dd aria-label="Layers with spatter" title={LAYERS_HINT}>
+          {job.layers}
+        </dd>
         <dt>Frames/s</dt>
         <dd>{job.framesPerSecond.toFixed(0)}</dd>
         <dt>Time left</dt>
         <dd>{job.etaS === null ? '–' : `${Math.ceil(job.etaS)} s`}</dd>
       </dl>
+      <p className="muted extract-layers-note">{LAYERS_HINT}</p>
       <CountChart job={job} />
       <Inspector job={job} />
     </section>
