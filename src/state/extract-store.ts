@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { defaultConfig, type ExtractConfig } from '../core/config/config';
 import { boxesCsv, spatterAtFrameCsv, type FrameBox } from '../core/extract/csv';
 import { CropSpooler } from '../core/data/crop-chunks';
+import { ActiveClock } from '../core/extract/active-clock';
 import { LayerCounter } from '../core/extract/layers';
 import { extractOptionsFrom } from '../core/extract/options';
 import { inferLabel } from '../core/data/labels';
@@ -81,6 +82,8 @@ function jobWorkers(options: ExtractConfig) {
   extractWorkers(extractWorkerCount(options.workers));
   return startedExtractWorkers();
 }
+/** Running-time clocks of the jobs started in this page, by job id. */
+const clocks = new Map<string, ActiveClock>();
 const controllers = new Map<string, { abort: AbortController; taskId: string | null }>();
 
 function workerOptions(s: { options: ExtractConfig; pixelPath: PixelPath }): ExtractOptions {
@@ -128,7 +131,9 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     const spool = new CropSpooler();
     const counts: number[] = [];
     const boxes: FrameBox[] = [];
-    const t0 = performance.now();
+    // Frames/s and time left count running time only (a paused job's rate must not fall).
+    const clock = new ActiveClock(performance.now());
+    clocks.set(job.id, clock);
     patch(job.id, { status: 'running', firstFrame: opts.startFrame, counts, boxes, cropCount: 0 });
     try {
       const onBatch = (b: ExtractBatch) => {
@@ -153,7 +158,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
         signal: abort.signal,
         onInfo: (info) => patch(job.id, { info }),
         onProgress: (p) => {
-          const s = (performance.now() - t0) / 1000;
+          const s = clock.elapsed(performance.now()) / 1000;
           const fps = p.done / Math.max(s, 1e-3);
           patch(job.id, {
             done: p.done,
@@ -204,6 +209,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       if (!cancelled) notifyError(message, 'The other videos in the queue go on; nothing else was changed.');
     } finally {
       controllers.delete(job.id);
+      clocks.delete(job.id);
     }
   }
 
@@ -268,12 +274,14 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       patch(id, { label });
     },
     pause(id) {
+      clocks.get(id)?.pause(performance.now());
       // One video runs at a time (the queue), possibly shared between workers: pause every extraction task.
       void Promise.all(jobWorkers(get().options).map((w) => w.api.pauseAll())).then(() =>
         patch(id, { status: 'paused' }),
       );
     },
     resume(id) {
+      clocks.get(id)?.resume(performance.now());
       void Promise.all(jobWorkers(get().options).map((w) => w.api.resumeAll())).then(() =>
         patch(id, { status: 'running' }),
       );
