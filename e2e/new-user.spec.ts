@@ -39,3 +39,24 @@ test('URL fields take paths relative to the page, such as their placeholders; ot
   await page.getByRole('button', { name: 'Import from URL' }).click();
   await expect(page.getByTestId('evaluate-model-info')).toContainText('lenet5');
 });
+
+test('the live view follows the running job through the queue, until the user picks another', async ({
+  studio,
+  page,
+}) => {
+  await studio.open('Extract');
+  await page
+    .getByLabel(/Videos to extract/)
+    .setInputFiles(['e2e/fixtures/spatter_low_flow.webm', 'e2e/fixtures/spatter_high_flow.webm']);
+  await expect(page.getByLabel('Status of spatter_high_flow.webm')).toHaveText(/running|done/, {
+    timeout: 120_000,
+  });
+  // the second video started: the live view is on it, not on the first one it opened with
+  await expect(page.getByRole('region', { name: 'Extraction of spatter_high_flow.webm' })).toBeVisible();
+  await expect(page.getByLabel('Status of spatter_high_flow.webm')).toHaveText('done', { timeout: 120_000 });
+  await page
+    .getByRole('list', { name: 'Extraction queue' })
+    .getByRole('button', { name: 'spatter_low_flow.webm', exact: true })
+    .click();
+  await expect(page.getByRole('region', { name: 'Extraction of spatter_low_flow.webm' })).toBeVisible();
+});

@@ -54,6 +54,11 @@ interface ExtractState {
   options: ExtractConfig;
   pixelPath: PixelPath;
   selectedId: string | null;
+  /**
+   * The live view follows the running job (each queued video as it starts) until the user picks another job;
+   * picking the running one, or followRunning(), follows again.
+   */
+  following: boolean;
   inspect: { jobId: string; result: InspectResult } | null;
   inspecting: boolean;
   /** Queue videos; they start at once unless `start` is false (then `start()` runs the queue). */
@@ -64,6 +69,7 @@ interface ExtractState {
   resetOptions(): void;
   setPixelPath(p: PixelPath): void;
   select(id: string): void;
+  followRunning(): void;
   setLabel(id: string, label: number): void;
   pause(id: string): void;
   resume(id: string): void;
@@ -135,6 +141,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     const clock = new ActiveClock(performance.now());
     clocks.set(job.id, clock);
     patch(job.id, { status: 'running', firstFrame: opts.startFrame, counts, boxes, cropCount: 0 });
+    if (get().following) set({ selectedId: job.id, inspect: null });
     try {
       const onBatch = (b: ExtractBatch) => {
         for (let i = 0; i < b.counts.length; i++) {
@@ -233,6 +240,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     options: useSettings.getState().config.extract,
     pixelPath: 'i420-swscale',
     selectedId: null,
+    following: true,
     inspect: null,
     inspecting: false,
     addFiles(files, opts = {}) {
@@ -268,7 +276,12 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       set({ pixelPath: p });
     },
     select(id) {
-      set({ selectedId: id, inspect: null });
+      const running = get().jobs.find((j) => j.status === 'running' || j.status === 'paused');
+      set({ selectedId: id, inspect: null, following: !running || running.id === id });
+    },
+    followRunning() {
+      const running = get().jobs.find((j) => j.status === 'running' || j.status === 'paused');
+      set({ following: true, ...(running ? { selectedId: running.id, inspect: null } : {}) });
     },
     setLabel(id, label) {
       patch(id, { label });
