@@ -55,6 +55,19 @@ describe('timeline', () => {
     expect(buildVerdict([], ['low', 'high']).verdict).toBeNull();
   });
 
+  it('names the decision threshold the verdict was counted at (it changes with the slider)', () => {
+    const many = Array.from({ length: 50 }, (_, i) => ({
+      frame: i,
+      layer: 0,
+      probability: i < 30 ? 0.6 : 0.1,
+    }));
+    const at50 = buildVerdict(many, ['low', 'high'], 0.5);
+    const at70 = buildVerdict(many, ['low', 'high'], 0.7);
+    expect(at50.text).toContain('crops counted high at P(high) ≥ 0.50, the decision threshold');
+    expect(at70.text).toContain('P(high) ≥ 0.70');
+    expect(at50.verdict).not.toBe(at70.verdict);
+  });
+
   it('writes the three CSVs', () => {
     expect(timelineCsv('crops', preds, ['low', 'high']).split('\n')[1]).toBe('0,3,0,0.9,high');
     expect(timelineCsv('frames', preds, ['low', 'high']).split('\n')[0]).toBe(

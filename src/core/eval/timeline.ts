@@ -98,13 +98,15 @@ export function buildVerdict(preds: CropPrediction[], classNames: string[], thre
   const c0 = classNames[0] ?? 'class 0';
   const c1 = classNames[1] ?? 'class 1';
   const range = `${(100 * interval[0]).toFixed(0)}–${(100 * interval[1]).toFixed(0)}%`;
+  // The verdict depends on the decision threshold (a crop counts as class 1 at P >= threshold): say which.
+  const at = `crops counted ${c1} at P(${c1}) ≥ ${threshold.toFixed(2)}, the decision threshold`;
   const text =
     n === 0
       ? 'No crops were extracted, so there is nothing to judge.'
       : verdict === null
-        ? `Undecided: ${(100 * (pos / n)).toFixed(0)}% of ${n} crops look ${c1} (95% interval ${range} spans 50%).`
+        ? `Undecided: ${(100 * (pos / n)).toFixed(0)}% of ${n} crops look ${c1} (95% interval ${range} spans 50%; ${at}).`
         : `${verdict === 1 ? c1 : c0}: ${(100 * (verdict === 1 ? pos / n : 1 - pos / n)).toFixed(0)}% of ${n} crops ` +
-          `(95% interval of the ${c1} share ${range}).`;
+          `(95% interval of the ${c1} share ${range}; ${at}).`;
   return {
     crops: n,
     layers: layers.length,

@@ -68,6 +68,12 @@ export function VideoTimeline() {
             </td>
           </tr>
           <tr>
+            <th scope="row">Decision threshold</th>
+            <td data-testid="video-threshold">
+              {threshold.toFixed(2)} (the slider under the evaluation results; moving it changes this verdict)
+            </td>
+          </tr>
+          <tr>
             <th scope="row">Mean P({c1})</th>
             <td>{pct(verdict.meanProbability)}</td>
           </tr>
