@@ -50,7 +50,7 @@ export function CropPredictionsView() {
               label={`${cp.names[i]}: ${cp.classNames[predicted[i]!]} at ${(100 * confidence[i]!).toFixed(1)}%`}
             />
             <small>
-              {cp.classNames[predicted[i]!]} {(100 * confidence[i]!).toFixed(0)}%
+              predicted {cp.classNames[predicted[i]!]} {(100 * confidence[i]!).toFixed(0)}%
             </small>
           </li>
         ))}

@@ -54,7 +54,7 @@ export function EvaluationResults() {
       </h3>
       <div className="row">
         <label className="grow" htmlFor="evaluate-threshold-input">
-          Decision threshold
+          Decision threshold (every figure here and the build verdict below use it)
         </label>
         <input
           id="evaluate-threshold-input"
@@ -315,8 +315,9 @@ export function EvaluationResults() {
                   index={i}
                   label={`${predictions.ids[i]}: actual ${names[predictions.labels[i]!]}, predicted ${names[ev.predicted[i]!]} at ${pct(ev.confidence[i]!)}`}
                 />
-                <small>
-                  {names[ev.predicted[i]!]} {pct(ev.confidence[i]!)}
+                <small data-testid="misclassified-caption">
+                  predicted {names[ev.predicted[i]!]} {pct(ev.confidence[i]!)}, actual{' '}
+                  {names[predictions.labels[i]!]}
                 </small>
               </li>
             ))}
