@@ -15,6 +15,7 @@ import {
 } from 'recharts';
 import { buildVerdict, perFrame, perLayer } from '../../../core/eval/timeline';
 import { useEval } from '../../../state/eval-store';
+import { xAxisProps, yAxisProps } from '../../shared/chart-axis';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 
@@ -105,13 +106,20 @@ export function VideoTimeline() {
             <ScatterChart margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
               <CartesianGrid stroke="#2e3546" />
               <XAxis
+                {...xAxisProps}
                 dataKey="key"
                 type="number"
                 name="Frame"
                 domain={[0, video.totalFrames ?? 'auto']}
                 label={{ value: 'Frame', position: 'insideBottom', offset: -10 }}
               />
-              <YAxis dataKey="meanProbability" type="number" domain={[0, 1]} name={`P(${c1})`} />
+              <YAxis
+                {...yAxisProps}
+                dataKey="meanProbability"
+                type="number"
+                domain={[0, 1]}
+                name={`P(${c1})`}
+              />
               <ReferenceLine y={threshold} stroke="#9aa3b5" strokeDasharray="4 4" />
               <Tooltip />
               <Scatter data={figures.frames} fill="#ffb347" isAnimationActive={false} />
@@ -123,8 +131,12 @@ export function VideoTimeline() {
           <ResponsiveContainer width="100%" height={220}>
             <BarChart data={figures.layers} margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
               <CartesianGrid stroke="#2e3546" />
-              <XAxis dataKey="key" label={{ value: 'Layer', position: 'insideBottom', offset: -10 }} />
-              <YAxis domain={[0, 1]} />
+              <XAxis
+                {...xAxisProps}
+                dataKey="key"
+                label={{ value: 'Layer', position: 'insideBottom', offset: -10 }}
+              />
+              <YAxis {...yAxisProps} domain={[0, 1]} />
               <ReferenceLine y={0.5} stroke="#9aa3b5" strokeDasharray="4 4" />
               <Tooltip />
               <Bar dataKey="shareClass1" name={`share ${c1}`} fill="#6cb6ff" isAnimationActive={false} />

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { verdictLabel } from '../../../core/extract/rules';
 import { useExtractStore, type ExtractJob } from '../../../state/extract-store';
+import { xAxisProps, yAxisProps } from '../../shared/chart-axis';
 
 const colours = { spatter: '#22c55e', too_small: '#eab308', too_large: '#f97316', blue: '#3b82f6' } as const;
 
@@ -72,8 +73,8 @@ function CountChart({ job }: { job: ExtractJob }) {
     <figure className="extract-chart" aria-label="Spatter count per frame">
       <ResponsiveContainer width="100%" height={160}>
         <LineChart data={data}>
-          <XAxis dataKey="frame" />
-          <YAxis allowDecimals={false} />
+          <XAxis {...xAxisProps} dataKey="frame" />
+          <YAxis {...yAxisProps} allowDecimals={false} />
           <Tooltip />
           <Line type="stepAfter" dataKey="count" dot={false} stroke="#22c55e" isAnimationActive={false} />
         </LineChart>
