@@ -130,8 +130,9 @@ test('a new build waits: the open tab offers "Reload now" instead of switching u
       return reg?.waiting !== null && reg?.waiting !== undefined;
     });
     expect(waiting).toBe(true);
+    const reloaded = page.waitForEvent('load');
     await page.getByRole('button', { name: 'Reload now' }).click();
-    await page.waitForLoadState('load');
+    await reloaded;
     await expect
       .poll(() =>
         page.evaluate(async () => {
