@@ -141,7 +141,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     const clock = new ActiveClock(performance.now());
     clocks.set(job.id, clock);
     patch(job.id, { status: 'running', firstFrame: opts.startFrame, counts, boxes, cropCount: 0 });
-    if (get().following) set({ selectedId: job.id, inspect: null });
+    if (get().following && get().selectedId !== job.id) set({ selectedId: job.id, inspect: null });
     try {
       const onBatch = (b: ExtractBatch) => {
         for (let i = 0; i < b.counts.length; i++) {
