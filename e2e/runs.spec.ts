@@ -129,6 +129,12 @@ test('runs: compare, rename/tag/filter, export/delete/import, evaluate the impor
     await expect(table.getByRole('row', { name: /fast lr/ })).toContainText('keeper, e2e');
   });
 
+  await test.step('importing the same run file again adds no second row, and says so', async () => {
+    await page.getByLabel('Import run file').setInputFiles(runFilePath);
+    await expect(studio.messages).toContainText('Run "fast lr" is already in the list');
+    await expect(rows).toHaveCount(2);
+  });
+
   await test.step('a run file from a newer studio is refused and nothing changes', async () => {
     const doc = JSON.parse(await readFile(runFilePath, 'utf8')) as { version: number };
     doc.version = RUN_FILE_VERSION + 1;
