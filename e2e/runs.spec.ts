@@ -120,6 +120,12 @@ test('runs: compare, rename/tag/filter, export/delete/import, evaluate the impor
     expect(d.suggestedFilename()).toMatch(/fast_lr\.run\.json$/);
     runFilePath = testInfo.outputPath('fast-lr.run.json');
     await d.saveAs(runFilePath);
+    // the run's config records the backend it ran on (the Train area's choice was wasm), not "auto"
+    const exported = JSON.parse(await readFile(runFilePath, 'utf8')) as {
+      run: { backend: string; config: { training: { backend: string } } };
+    };
+    expect(exported.run.backend).toBe('wasm');
+    expect(exported.run.config.training.backend).toBe('wasm');
     await details.getByRole('button', { name: 'Delete run' }).click();
     await details.getByRole('button', { name: 'Really delete fast lr' }).click();
     await expect(rows).toHaveCount(1);
