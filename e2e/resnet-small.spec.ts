@@ -1,12 +1,14 @@
 // resnet-small is a first-class model: trained for one epoch on the demo data (wasm), it is evaluated on its test
 // split, classifies a build from a fixture video, and exports to TF.js and ONNX; onnxruntime on the ONNX export
-// gives the logits of the TF.js export (tfjs in Node) within 1e-4.
+// gives the logits of the TF.js export (tfjs in Node) within 1e-4, and the studio's own probabilities on the same
+// crops (dropped in Evaluate as lossless PNG).
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import type { Download } from '@playwright/test';
 import { cropBatch } from '../src/core/eval/preprocess';
 import { loadLayersModelFromFiles } from '../src/workers/eval/tfjs-model';
+import { greyCropsAsPng } from './model-files';
 import { expect, test } from './studio';
 
 const SIDE = 40;
@@ -94,6 +96,35 @@ test('resnet-small trains one epoch on the demo data, is evaluated, classifies a
     return readFile(await d.path());
   };
 
+  const crops = makeCrops();
+  let studioProbs: number[] = [];
+  await test.step('the studio predicts seeded crops dropped as PNG images', async () => {
+    const pngs = await greyCropsAsPng(page, crops, SIDE, N);
+    const classes = page.getByLabel('Class of dropped images');
+    await classes.selectOption({ index: 1 });
+    await page.getByLabel('Crop images to evaluate').setInputFiles(
+      pngs.map((b64, i) => ({
+        name: `crop_${String(i).padStart(2, '0')}.png`,
+        mimeType: 'image/png',
+        buffer: Buffer.from(b64, 'base64'),
+      })),
+    );
+    await expect(page.getByTestId('evaluate-dropped-count')).toContainText(`${N} dropped images`);
+    const dropped = page.getByRole('radio', { name: /Dropped images/ });
+    if (await dropped.count()) await dropped.check();
+    await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+    await expect(page.getByTestId('evaluate-split')).toHaveText('dropped images');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download predictions CSV' }).click();
+    const rows = (await readFile(await (await download).path(), 'utf8')).trim().split('\n').slice(1);
+    expect(rows).toHaveLength(N);
+    studioProbs = new Array<number>(N);
+    for (const r of rows) {
+      const cells = r.split(',');
+      studioProbs[Number(/crop_(\d+)/.exec(cells[0]!)![1])] = Number(cells[4]);
+    }
+  });
+
   await test.step('the ONNX export gives the TF.js export’s logits in onnxruntime (max abs diff < 1e-4)', async () => {
     await page.getByRole('button', { name: 'Export TF.js' }).click();
     const modelJson = (await file('model.json')).toString('utf8');
@@ -106,7 +137,6 @@ test('resnet-small trains one epoch on the demo data, is evaluated, classifies a
 
     await tf.setBackend('cpu');
     const model = await loadLayersModelFromFiles({ modelJson, weights: { 'weights.bin': weights } });
-    const crops = makeCrops();
     const nhwc = cropBatch(crops, SIDE, INPUT, 0, N);
     const expected = tf.tidy(
       () => (model.predict(tf.tensor4d(nhwc, [N, 32, 32, 3])) as tf.Tensor).dataSync() as Float32Array,
@@ -122,6 +152,15 @@ test('resnet-small trains one epoch on the demo data, is evaluated, classifies a
     await session.release();
     let maxDiff = 0;
     for (let i = 0; i < N; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - expected[i]!));
+    // and the studio's own probabilities (in-browser wasm inference of the run) on the same crops
+    const prob = out.probability!.data as Float32Array;
+    let maxProbDiff = 0;
+    for (let i = 0; i < N; i++) maxProbDiff = Math.max(maxProbDiff, Math.abs(prob[i]! - studioProbs[i]!));
+    testInfo.annotations.push({
+      type: 'onnx vs studio max abs probability diff',
+      description: String(maxProbDiff),
+    });
+    expect(maxProbDiff).toBeLessThan(1e-4);
     testInfo.annotations.push({ type: 'onnx max abs logit diff', description: String(maxDiff) });
     expect(maxDiff).toBeLessThan(1e-4);
     // One epoch moves resnet-small little (its residual gates start at 0), so the logits may sit close together;
