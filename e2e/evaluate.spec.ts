@@ -139,6 +139,16 @@ test('evaluate an imported model: confusion matrix, threshold, ONNX, CSV, bad in
     await expect(cell.getByRole('img')).toHaveCount(cm[1]![1]!);
   });
 
+  await test.step('misclassified crops say which class is predicted and which is actual', async () => {
+    const cm = counts(0.5);
+    const captions = page
+      .getByRole('region', { name: 'Misclassified crops' })
+      .getByTestId('misclassified-caption');
+    await expect(captions).toHaveCount(Math.min(60, cm[0]![1]! + cm[1]![0]!));
+    for (const t of await captions.allTextContents())
+      expect(t).toMatch(/^predicted (low|high) \d+\.\d%, actual (low|high)$/);
+  });
+
   await test.step('the predictions CSV has one row per crop with the same predicted classes', async () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download predictions CSV' }).click();
@@ -285,6 +295,9 @@ test('classify a build: the fixture video’s crops and per-frame log give a tim
     await page.getByRole('button', { name: 'Classify build' }).click();
     await expect(page.getByTestId('video-crops')).toHaveText('237');
     await expect(page.getByTestId('video-verdict')).toContainText(/237 crops/);
+    // the verdict says which threshold it counted the crops at
+    await expect(page.getByTestId('video-verdict')).toContainText('≥ 0.50, the decision threshold');
+    await expect(page.getByTestId('video-threshold')).toContainText('0.50');
     await expect(page.getByTestId('video-frames-chart')).toHaveAttribute(
       'data-points',
       String(withSpatter.length),
@@ -397,7 +410,7 @@ test('classify a video: the fixture video is extracted and every crop classified
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.reduce((s, r) => s + r[3]!, 0)).toBe(refBoxes.length);
     await expect(page.getByRole('table', { name: 'Build summary' }).getByRole('row').nth(1)).toHaveText(
-      new RegExp(`^Layers\\s*${rows.length}$`),
+      new RegExp(`^Layers with spatter\\s*${rows.length}$`),
     );
   });
 });

@@ -120,6 +120,12 @@ test('runs: compare, rename/tag/filter, export/delete/import, evaluate the impor
     expect(d.suggestedFilename()).toMatch(/fast_lr\.run\.json$/);
     runFilePath = testInfo.outputPath('fast-lr.run.json');
     await d.saveAs(runFilePath);
+    // the run's config records the backend it ran on (the Train area's choice was wasm), not "auto"
+    const exported = JSON.parse(await readFile(runFilePath, 'utf8')) as {
+      run: { backend: string; config: { training: { backend: string } } };
+    };
+    expect(exported.run.backend).toBe('wasm');
+    expect(exported.run.config.training.backend).toBe('wasm');
     await details.getByRole('button', { name: 'Delete run' }).click();
     await details.getByRole('button', { name: 'Really delete fast lr' }).click();
     await expect(rows).toHaveCount(1);
@@ -127,6 +133,12 @@ test('runs: compare, rename/tag/filter, export/delete/import, evaluate the impor
     await expect(rows).toHaveCount(2);
     await expect(table.getByRole('rowheader', { name: 'fast lr' })).toBeVisible();
     await expect(table.getByRole('row', { name: /fast lr/ })).toContainText('keeper, e2e');
+  });
+
+  await test.step('importing the same run file again adds no second row, and says so', async () => {
+    await page.getByLabel('Import run file').setInputFiles(runFilePath);
+    await expect(studio.messages).toContainText('Run "fast lr" is already in the list');
+    await expect(rows).toHaveCount(2);
   });
 
   await test.step('a run file from a newer studio is refused and nothing changes', async () => {

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { CropChunk } from '../core/data/crop-chunks';
 import type { LabelSource } from '../core/dataset/version';
+import { resolveUserUrl } from '../core/routing/user-url';
 import { inferLabel, RESEARCH_CLASSES, type ClassDef } from '../core/data/labels';
 import type { Finding } from '../core/data/quality';
 import type { SplitOptions } from '../core/data/splits';
@@ -203,10 +204,15 @@ export const useDataStore = create<DataState>((set, get) => {
 
     openUrls: async (urls) => {
       const files: File[] = [];
-      for (const url of urls) {
-        const name = decodeURIComponent(
-          new URL(url, location.href).pathname.split('/').pop() || 'download.h5',
-        );
+      for (const typed of urls) {
+        const resolved = resolveUserUrl(typed, document.baseURI);
+        if (!resolved.ok) {
+          notifyError(`${typed} could not be opened`, resolved.error);
+          set((s) => ({ openErrors: [...s.openErrors, { file: typed, message: resolved.error }] }));
+          continue;
+        }
+        const url = resolved.url;
+        const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || 'download.h5');
         try {
           const res = await fetch(url);
           if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`);

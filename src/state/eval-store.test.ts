@@ -11,6 +11,7 @@ import {
   importRunFile,
   allRunsMetricsCsv,
   updateRunMeta,
+  useEval,
   type RunWithExtras,
 } from './eval-store';
 import { useNotices } from './notices-store';
@@ -104,8 +105,18 @@ describe('run files through the runs store', () => {
     expect(Array.from(state!.optimizer.v['conv2.w']!)).toEqual(Array.from(v['conv2.w']!));
   });
 
-  it('importing the same file again keeps both runs apart', async () => {
+  it('importing the same file again adds no second row and says so', async () => {
+    const before = useRuns.getState().runs.length;
     const id = await importRunFile(text, 'again.run.json');
+    expect(id).toBe(run.id);
+    expect(useRuns.getState().runs).toHaveLength(before);
+    expect(useNotices.getState().notices.at(-1)!.title).toBe('Run "lenet first" is already in the list');
+  });
+
+  it('a different run under the same id is imported beside it', async () => {
+    const doc = JSON.parse(text) as { run: { createdAt: number } };
+    doc.run.createdAt += 1;
+    const id = await importRunFile(JSON.stringify(doc), 'other.run.json');
     expect(id).not.toBe(run.id);
     expect(useRuns.getState().runs.find((r) => r.id === id)!.name).toBe('lenet first (imported)');
     await useRuns.getState().deleteRun(id!);
@@ -134,5 +145,32 @@ describe('run files through the runs store', () => {
     const lines = allRunsMetricsCsv().trim().split('\n');
     expect(lines[0]).toBe('run_id,run_name,epoch,trainLoss,trainAcc,valLoss,valAcc,lr,seconds');
     expect(lines[2]).toBe('run-1,lenet first,2,0.4,0.85,0.3,0.9,0.001,3');
+  });
+
+  it('a deleted run leaves the Evaluate model list', async () => {
+    const r = { ...run, id: 'run-gone', name: 'gone' };
+    await useRuns.getState().saveRun(r);
+    useEval.setState({
+      models: [
+        {
+          key: 'run-run-gone',
+          label: 'gone',
+          info: {
+            name: 'lenet5',
+            input,
+            numOutputs: 1,
+            output: 'logit',
+            classNames: ['low', 'high'],
+            parameters: 1,
+          },
+          origin: 'run',
+          runId: 'run-gone',
+        },
+      ],
+      activeKey: 'run-run-gone',
+    });
+    await useRuns.getState().deleteRun('run-gone');
+    expect(useEval.getState().models).toEqual([]);
+    expect(useEval.getState().activeKey).toBeNull();
   });
 });

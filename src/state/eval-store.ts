@@ -9,6 +9,7 @@ import { allBlackFlags } from '../core/data/quality';
 import { metricsOfSummary, type EvaluationRecord } from '../core/eval/records';
 import { datesFromPerFrameCounts, timelineCsv, type CropPrediction } from '../core/eval/timeline';
 import { parseSpatterAtFrameCsv } from '../core/extract/csv';
+import { resolveUserUrl } from '../core/routing/user-url';
 import {
   evaluate,
   summarizeEvaluation,
@@ -348,7 +349,14 @@ export const useEval = create<EvalState>((set, get) => {
       }
     },
 
-    importModelUrl: async (url) => {
+    importModelUrl: async (typed) => {
+      // Resolved against the page here: the worker would resolve a relative path against its own script.
+      const resolved = resolveUserUrl(typed, document.baseURI);
+      if (!resolved.ok) {
+        notifyError(`${typed} could not be imported`, resolved.error);
+        return null;
+      }
+      const url = resolved.url;
       try {
         const res = await evalWorker.api.importModelUrl(url, cacheSide(get()));
         if (res.warning) useNotices.getState().notify({ kind: 'warning', title: `${url}: ${res.warning}` });
@@ -369,7 +377,10 @@ export const useEval = create<EvalState>((set, get) => {
     selectModel: (key) => set({ activeKey: key, predictions: null, evaluation: null }),
 
     removeModel: (key) => {
-      void evalWorker.api.release(key);
+      // The worker may never have started (nothing to release then).
+      void Promise.resolve()
+        .then(() => evalWorker.api.release(key))
+        .catch(() => undefined);
       set((s) => ({
         models: s.models.filter((m) => m.key !== key),
         activeKey: s.activeKey === key ? null : s.activeKey,
@@ -779,6 +790,16 @@ function runClassNames(): string[] {
   return names.length === 2 ? names : DEFAULT_CLASSES;
 }
 
+// A run deleted in the Runs area leaves Evaluate's model list too (it was still offered there).
+useRuns.subscribe((s, prev) => {
+  if (s.runs === prev.runs) return;
+  const kept = new Set(s.runs.map((r) => r.id));
+  const deleted = new Set(prev.runs.filter((r) => !kept.has(r.id)).map((r) => r.id));
+  if (deleted.size === 0) return;
+  for (const m of useEval.getState().models)
+    if (m.runId && deleted.has(m.runId)) useEval.getState().removeModel(m.key);
+});
+
 /** Load a run's best checkpoint into the eval worker and make it the model evaluated. */
 export async function evaluateRun(runId: string): Promise<boolean> {
   const run = useRuns.getState().runs.find((r) => r.id === runId);
@@ -887,6 +908,21 @@ export async function importRunFile(text: string, fileName: string): Promise<str
       throw new RunFileError(`${fileName} has no configuration or metric history.`);
     }
     const runs = useRuns.getState().runs;
+    // The same run again (same id, start time and history): nothing to add, and the user is told so.
+    const same = runs.find(
+      (r) =>
+        r.id === src.id &&
+        r.createdAt === src.createdAt &&
+        JSON.stringify(r.history.epochs) === JSON.stringify(src.history.epochs),
+    );
+    if (same) {
+      useNotices.getState().notify({
+        kind: 'info',
+        title: `Run "${same.name}" is already in the list`,
+        detail: `${fileName} holds the same run (same id, start and history); nothing was added.`,
+      });
+      return same.id;
+    }
     const id = runs.some((r) => r.id === src.id) ? `${src.id}-imported-${Date.now().toString(36)}` : src.id;
     const { resume, ...record } = src;
     const run: RunWithExtras = {

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { defaultConfig, type ExtractConfig } from '../core/config/config';
 import { boxesCsv, spatterAtFrameCsv, type FrameBox } from '../core/extract/csv';
 import { CropSpooler } from '../core/data/crop-chunks';
+import { ActiveClock } from '../core/extract/active-clock';
 import { LayerCounter } from '../core/extract/layers';
 import { extractOptionsFrom } from '../core/extract/options';
 import { inferLabel } from '../core/data/labels';
@@ -55,6 +56,11 @@ interface ExtractState {
   options: ExtractConfig;
   pixelPath: PixelPath;
   selectedId: string | null;
+  /**
+   * The live view follows the running job (each queued video as it starts) until the user picks another job;
+   * picking the running one, or followRunning(), follows again.
+   */
+  following: boolean;
   inspect: { jobId: string; result: InspectResult } | null;
   inspecting: boolean;
   /** Queue videos; they start at once unless `start` is false (then `start()` runs the queue). */
@@ -65,6 +71,7 @@ interface ExtractState {
   resetOptions(): void;
   setPixelPath(p: PixelPath): void;
   select(id: string): void;
+  followRunning(): void;
   setLabel(id: string, label: number | null): void;
   pause(id: string): void;
   resume(id: string): void;
@@ -83,6 +90,8 @@ function jobWorkers(options: ExtractConfig) {
   extractWorkers(extractWorkerCount(options.workers));
   return startedExtractWorkers();
 }
+/** Running-time clocks of the jobs started in this page, by job id. */
+const clocks = new Map<string, ActiveClock>();
 const controllers = new Map<string, { abort: AbortController; taskId: string | null }>();
 
 function workerOptions(s: { options: ExtractConfig; pixelPath: PixelPath }): ExtractOptions {
@@ -112,8 +121,11 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     const spool = new CropSpooler();
     const counts: number[] = [];
     const boxes: FrameBox[] = [];
-    const t0 = performance.now();
+    // Frames/s and time left count running time only (a paused job's rate must not fall).
+    const clock = new ActiveClock(performance.now());
+    clocks.set(job.id, clock);
     patch(job.id, { status: 'running', firstFrame: opts.startFrame, counts, boxes, cropCount: 0 });
+    if (get().following && get().selectedId !== job.id) set({ selectedId: job.id, inspect: null });
     try {
       const onBatch = (b: ExtractBatch) => {
         for (let i = 0; i < b.counts.length; i++) {
@@ -126,7 +138,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
           if (j.preview && b.preview) j.preview.bitmap.close();
           return {
             cropCount: spool.count,
-            layers: layerCounter.layers,
+            layers: layerCounter.layersWithSpatter,
             preview: b.preview
               ? { ...b.preview, boxes: b.preview.boxes.map((x) => ({ frame: b.preview!.frame, ...x })) }
               : j.preview,
@@ -137,7 +149,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
         signal: abort.signal,
         onInfo: (info) => patch(job.id, { info }),
         onProgress: (p) => {
-          const s = (performance.now() - t0) / 1000;
+          const s = clock.elapsed(performance.now()) / 1000;
           const fps = p.done / Math.max(s, 1e-3);
           patch(job.id, {
             done: p.done,
@@ -192,6 +204,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       if (!cancelled) notifyError(message, 'The other videos in the queue go on; nothing else was changed.');
     } finally {
       controllers.delete(job.id);
+      clocks.delete(job.id);
     }
   }
 
@@ -215,6 +228,7 @@ export const useExtractStore = create<ExtractState>((set, get) => {
     options: useSettings.getState().config.extract,
     pixelPath: 'i420-swscale',
     selectedId: null,
+    following: true,
     inspect: null,
     inspecting: false,
     addFiles(files, opts = {}) {
@@ -250,18 +264,25 @@ export const useExtractStore = create<ExtractState>((set, get) => {
       set({ pixelPath: p });
     },
     select(id) {
-      set({ selectedId: id, inspect: null });
+      const running = get().jobs.find((j) => j.status === 'running' || j.status === 'paused');
+      set({ selectedId: id, inspect: null, following: !running || running.id === id });
+    },
+    followRunning() {
+      const running = get().jobs.find((j) => j.status === 'running' || j.status === 'paused');
+      set({ following: true, ...(running ? { selectedId: running.id, inspect: null } : {}) });
     },
     setLabel(id, label) {
       patch(id, { label });
     },
     pause(id) {
+      clocks.get(id)?.pause(performance.now());
       // One video runs at a time (the queue), possibly shared between workers: pause every extraction task.
       void Promise.all(jobWorkers(get().options).map((w) => w.api.pauseAll())).then(() =>
         patch(id, { status: 'paused' }),
       );
     },
     resume(id) {
+      clocks.get(id)?.resume(performance.now());
       void Promise.all(jobWorkers(get().options).map((w) => w.api.resumeAll())).then(() =>
         patch(id, { status: 'running' }),
       );

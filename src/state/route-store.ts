@@ -19,7 +19,13 @@ export const useRoute = create<RouteState>(() => ({
   area: parseHash(typeof location === 'undefined' ? '' : location.hash).area,
   sweep: [],
   go: (area) => {
-    location.hash = formatHash({ area, overrides: linkOverrides() });
+    // Refused overrides stay in the link (and on screen) until fixed, rather than vanishing on navigation.
+    const s = useSettings.getState();
+    const overrides =
+      s.configErrors.length > 0
+        ? [...s.overridesText.split(/\s+/).filter(Boolean), ...useRoute.getState().sweep]
+        : linkOverrides();
+    location.hash = formatHash({ area, overrides });
   },
 }));
 

@@ -2,7 +2,7 @@
 // (start, pause, resume, stop) and the hand-over of each event to the runs store for persistence.
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import type { StudioConfig } from '../core/config/config';
+import { runConfig, type StudioConfig } from '../core/config/config';
 import type { TrainingArrays } from '../core/data/training-arrays';
 import {
   appendBatches,
@@ -140,6 +140,7 @@ export const useTrain = create<TrainState>((set, get) => ({
           status: 'running',
           message: `Resumed at epoch ${latest.epoch + 1} on ${backend}`,
           backend,
+          config: runConfig(prev.config, backend),
         };
         resume = latest;
       } else {
@@ -160,7 +161,7 @@ export const useTrain = create<TrainState>((set, get) => ({
           createdAt: Date.now(),
           model: config.model.name,
           backend,
-          config,
+          config: runConfig(config, backend),
           splitDescription: arrays.splitDescription,
           ...(versionId ? { datasetVersionId: versionId } : {}),
           status: 'running',

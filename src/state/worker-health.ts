@@ -69,8 +69,15 @@ export async function checkWorkerLayer(): Promise<HealthCheck[]> {
           resolve(e);
         });
       });
-      await computeWorker.api.crash();
-      const err = await crashed;
+      // Deliberate: no "worker crashed" message for the user when the check passes.
+      const withdraw = computeWorker.expectCrash();
+      let err: WorkerCrashError;
+      try {
+        await computeWorker.api.crash();
+        err = await crashed;
+      } finally {
+        withdraw();
+      }
       const caps = await computeWorker.api.detect();
       return `crash seen ("${err.message.slice(0, 40)}…"), worker restarted (WASM ${caps.wasm.available ? 'ok' : '?'})`;
     }),

@@ -55,6 +55,7 @@ export class WorkerBridge<Api extends CancellableApi> {
   private remote: Comlink.Remote<Api> | null = null;
   private readonly pending = new Set<(e: Error) => void>();
   private crashListeners = new Set<(e: WorkerCrashError) => void>();
+  private crashExpected = false;
 
   constructor(
     readonly name: string,
@@ -70,6 +71,17 @@ export class WorkerBridge<Api extends CancellableApi> {
   onCrash(listener: (e: WorkerCrashError) => void): () => void {
     this.crashListeners.add(listener);
     return () => this.crashListeners.delete(listener);
+  }
+
+  /**
+   * The next crash is deliberate (the worker self-check): this bridge's own listeners hear it, the studio-wide
+   * ones (which show "worker crashed" to the user) do not. Returns a function that withdraws the expectation.
+   */
+  expectCrash(): () => void {
+    this.crashExpected = true;
+    return () => {
+      this.crashExpected = false;
+    };
   }
 
   /** Run a long call: progress flows back, abort cancels (or terminates), a crash rejects with WorkerCrashError. */
@@ -157,8 +169,10 @@ export class WorkerBridge<Api extends CancellableApi> {
     const err = new WorkerCrashError(this.name, detail);
     this.terminate();
     for (const fail of [...this.pending]) fail(err);
+    const expected = this.crashExpected;
+    this.crashExpected = false;
     for (const l of this.crashListeners) l(err);
-    for (const l of anyCrashListeners) l(err);
+    if (!expected) for (const l of anyCrashListeners) l(err);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOverrides, defaultConfig, diffFromDefaults, parseOverride } from './config';
+import { applyOverrides, defaultConfig, diffFromDefaults, parseOverride, runConfig } from './config';
 
 describe('studio configuration', () => {
   it('holds the research defaults', () => {
@@ -59,5 +59,16 @@ describe('studio configuration', () => {
     const diff = diffFromDefaults(config);
     expect(diff).toEqual(['model.name=lenet5-classic', 'training.batch_size=256']);
     expect(applyOverrides(defaultConfig(), diff.join(' ')).config).toEqual(config);
+  });
+});
+
+describe('runConfig', () => {
+  it('records the backend actually used instead of auto, leaving the rest and the input untouched', () => {
+    const c = defaultConfig();
+    expect(c.training.backend).toBe('auto');
+    const r = runConfig(c, 'wasm');
+    expect(r.training.backend).toBe('wasm');
+    expect(r.training.batch_size).toBe(c.training.batch_size);
+    expect(c.training.backend).toBe('auto');
   });
 });

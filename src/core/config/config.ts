@@ -147,3 +147,14 @@ export function diffFromDefaults(config: StudioConfig): string[] {
   }
   return out;
 }
+
+/**
+ * The configuration a run records: `training.backend` is the backend the run actually used (`auto` resolves to
+ * one when training starts), so a run's config, its exported file and Compare say what happened.
+ */
+export function runConfig(
+  config: StudioConfig,
+  backendUsed: StudioConfig['training']['backend'],
+): StudioConfig {
+  return { ...config, training: { ...config.training, backend: backendUsed } };
+}

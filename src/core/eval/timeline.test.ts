@@ -71,9 +71,22 @@ describe('timeline', () => {
     expect(v.excludedBlack).toBe(2);
     expect(v.share[1]).toBeCloseTo(0.9, 12);
     expect(v.text).toMatch(/2 all-black crops were left out/);
-    expect(v.text).toMatch(/Threshold 0\.50/);
+    expect(v.text).toMatch(/≥ 0\.50, the decision threshold/);
     expect(perFrame(withBlack).map((b) => b.key)).not.toContain(60);
     expect(timelineCsv('crops', withBlack, ['low', 'high']).trim().split('\n').at(-1)).toMatch(/,1$/);
+  });
+
+  it('names the decision threshold the verdict was counted at (it changes with the slider)', () => {
+    const many = Array.from({ length: 50 }, (_, i) => ({
+      frame: i,
+      layer: 0,
+      probability: i < 30 ? 0.6 : 0.1,
+    }));
+    const at50 = buildVerdict(many, ['low', 'high'], 0.5);
+    const at70 = buildVerdict(many, ['low', 'high'], 0.7);
+    expect(at50.text).toContain('crops counted high at P(high) ≥ 0.50, the decision threshold');
+    expect(at70.text).toContain('P(high) ≥ 0.70');
+    expect(at50.verdict).not.toBe(at70.verdict);
   });
 
   it('writes the three CSVs', () => {

@@ -113,18 +113,17 @@ export function buildVerdict(all: CropPrediction[], classNames: string[], thresh
   const left = excludedBlack
     ? ` ${excludedBlack} all-black crop${excludedBlack > 1 ? 's were' : ' was'} left out.`
     : '';
-  const at = ` Threshold ${threshold.toFixed(2)}.`;
+  // The verdict depends on the decision threshold (a crop counts as class 1 at P >= threshold): say which.
+  const at = `crops counted ${c1} at P(${c1}) ≥ ${threshold.toFixed(2)}, the decision threshold`;
   const text =
     (n === 0
       ? excludedBlack
         ? 'Every crop is all black, so there is nothing to judge.'
         : 'No crops were extracted, so there is nothing to judge.'
       : verdict === null
-        ? `Undecided: ${(100 * (pos / n)).toFixed(0)}% of ${n} crops look ${c1} (95% interval ${range} spans 50%).`
+        ? `Undecided: ${(100 * (pos / n)).toFixed(0)}% of ${n} crops look ${c1} (95% interval ${range} spans 50%; ${at}).`
         : `${verdict === 1 ? c1 : c0}: ${(100 * (verdict === 1 ? pos / n : 1 - pos / n)).toFixed(0)}% of ${n} crops ` +
-          `(95% interval of the ${c1} share ${range}).`) +
-    left +
-    (n ? at : '');
+          `(95% interval of the ${c1} share ${range}; ${at}).`) + left;
   return {
     excludedBlack,
     threshold,

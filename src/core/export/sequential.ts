@@ -66,7 +66,7 @@ export function sequentialModel(name: string): LayerOp[] {
   const ops = SEQUENTIAL_MODELS[name];
   if (!ops) {
     throw new ExportError(
-      `Model "${name}" cannot be exported: export knows ${Object.keys(SEQUENTIAL_MODELS).join(', ')}`,
+      `Model "${name}" cannot be exported: export knows ${[...Object.keys(SEQUENTIAL_MODELS), 'resnet-small'].join(', ')}`,
     );
   }
   return ops;

@@ -16,6 +16,7 @@ import { SearchArea } from '../areas/search/SearchArea';
 import { SystemArea } from '../areas/system/SystemArea';
 import { TrainArea } from '../areas/train/TrainArea';
 import { BackendBadge } from './BackendBadge';
+import { ConfigErrors } from './ConfigErrors';
 import { DemoOffer } from './DemoOffer';
 import { Notices } from './Notices';
 
@@ -87,6 +88,7 @@ export function App() {
         <BackendBadge />
       </header>
       <main id="main" className="shell-main" tabIndex={-1}>
+        <ConfigErrors />
         <DemoOffer />
         <View />
       </main>

@@ -1,4 +1,4 @@
-// Visible, specific messages (errors name the thing and say what to do); each can be dismissed.
+// Visible, specific messages (errors name the thing and say what to do); each can be dismissed, some carry an action.
 import { useNotices } from '../../state/notices-store';
 
 export function Notices() {
@@ -13,6 +13,17 @@ export function Notices() {
             <strong>{n.title}</strong>
             {n.detail ? <p>{n.detail}</p> : null}
           </div>
+          {n.action ? (
+            <button
+              type="button"
+              onClick={() => {
+                dismiss(n.id);
+                n.action!.run();
+              }}
+            >
+              {n.action.label}
+            </button>
+          ) : null}
           <button type="button" aria-label={`Dismiss: ${n.title}`} onClick={() => dismiss(n.id)}>
             ×
           </button>

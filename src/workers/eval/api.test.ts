@@ -79,6 +79,56 @@ describe('eval worker api', () => {
     api.release('run-classic');
   });
 
+  it('resnet-small: a run loads as a layers model with its registry forward pass, exports to TF.js and imports back, and the import exports to ONNX that onnxruntime agrees with', async () => {
+    const resnet = getModel('resnet-small');
+    const w = initialWeights(resnet.params(INPUT), 13);
+    w['fc.w'] = w['fc.w']!.map((v) => v * 20);
+    // open the residual gates (0 at init) so the folded residual branches are exercised
+    for (const [i, g] of ['s1.gate', 's2.gate', 's3.gate'].entries())
+      w[g] = new Float32Array([0.4 + 0.3 * i]);
+    const rspec = { ...spec, modelName: 'resnet-small', weights: w };
+    const info = await api.loadRunModel('run-resnet', rspec);
+    // the registry's 103,289 parameters less the three gates folded into conv2
+    expect(info.parameters).toBe(103_289 - 3);
+    // crop i dimmed to (i + 1) / N of its noise, so the pooled features (and logits) differ across the batch
+    const x = crops(17).map((v, j) => Math.round((v * (Math.floor(j / (SIDE * SIDE)) + 1)) / N));
+    const raw = await api.classifyCrops('run-resnet', x, SIDE, true);
+    const expected = tf.tidy(() => {
+      const p: Record<string, tf.Tensor> = {};
+      for (const s of resnet.params(INPUT)) p[s.name] = tf.tensor(w[s.name]!, s.shape);
+      const input = tf.tensor4d(cropBatch(x, SIDE, INPUT, 0, N), [N, 32, 32, 3]);
+      return resnet.apply(p, input, false).dataSync() as Float32Array;
+    });
+    expect(maxAbsDiff(raw, expected)).toBeLessThan(1e-4);
+    expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(1e-3);
+
+    const files = await api.exportTfjs('run-resnet', { training: {}, cacheSide: SIDE });
+    const dec = new TextDecoder();
+    const imported = await api.importModelFiles(
+      {
+        modelJson: dec.decode(files[0]!.bytes),
+        weights: { 'weights.bin': files[1]!.bytes },
+        metadataJson: dec.decode(files[2]!.bytes),
+      },
+      SIDE,
+    );
+    expect(imported.info).toMatchObject({ name: 'resnet-small', numOutputs: 1, output: 'logit' });
+    const back = await api.classifyCrops(imported.key, x, SIDE, true);
+    expect(maxAbsDiff(back, raw)).toBe(0);
+    for (const onnx of [
+      api.exportOnnx(rspec, { layout: 'NHWC' }),
+      api.exportOnnxLoaded(imported.key, { layout: 'NHWC' }),
+    ]) {
+      const session = await ort.InferenceSession.create(onnx);
+      const input = new ort.Tensor('float32', cropBatch(x, SIDE, INPUT, 0, N), [N, 32, 32, 3]);
+      const out = await session.run({ input });
+      expect(maxAbsDiff(out.logit!.data as Float32Array, expected)).toBeLessThan(1e-4);
+      await session.release();
+    }
+    api.release(imported.key);
+    api.release('run-resnet');
+  });
+
   it('predictSplit feeds evaluate with the labels and ids of the split', async () => {
     await api.loadRunModel('run-a', spec);
     const x = crops(5);

@@ -302,7 +302,7 @@ export const api = {
   },
 
   /**
-   * ONNX bytes for a loaded model of the LeNet5 family (a run, or a studio TF.js export imported back): its
+   * ONNX bytes for a loaded studio model (a run, or a studio TF.js export imported back): its
    * layer weights are read back under the registry's names (conv1/kernel -> conv1.w).
    */
   exportOnnxLoaded(key: string, options: OnnxExportOptions = {}): Uint8Array {
@@ -314,7 +314,7 @@ export const api = {
     });
   },
 
-  /** ONNX bytes for a studio model (LeNet5 family); pure computation, no tfjs needed. */
+  /** ONNX bytes for a studio model (LeNet5 family or resnet-small); pure computation, no tfjs needed. */
   exportOnnx(spec: RunModelSpec, options: OnnxExportOptions = {}): Uint8Array {
     return exportOnnx(spec.modelName, spec.input, spec.weights, {
       ...options,

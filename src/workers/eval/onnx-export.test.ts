@@ -1,10 +1,11 @@
-// Proof of the ONNX export: the training registry's LeNet5 with seeded random weights runs in tfjs (Node, cpu)
+// Proof of the ONNX export: each registry model with seeded random weights runs in tfjs (Node, cpu)
 // and, exported, in onnxruntime (onnxruntime-web's wasm build in Node); the logits must agree within 1e-4.
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx } from '../../core/export/onnx';
-import { ExportError, SEQUENTIAL_MODELS } from '../../core/export/sequential';
+import { exportOnnx, ONNX_MODELS } from '../../core/export/onnx';
+import { ExportError } from '../../core/export/sequential';
+import { listModels } from '../train/models/registry';
 import { getModel } from '../train/models/registry';
 import { initialWeights } from '../train/trainer';
 import { useNodeBackend } from '../train/testing/node-tf';
@@ -23,10 +24,16 @@ function sampleInput(): Float32Array {
   return x;
 }
 
-/** Seeded weights with a louder last layer, so the logits spread and agreement is no coincidence. */
+/**
+ * Seeded weights with a louder last layer, so the logits spread and agreement is no coincidence; resnet-small's
+ * residual gates (0 at init) are opened so the residual branches count.
+ */
 function testWeights(name: string, seed: number): Record<string, Float32Array> {
   const w = initialWeights(getModel(name).params({ size: SIZE, channels: CHANNELS }), seed);
-  w['fc3.w'] = w['fc3.w']!.map((v) => v * 20);
+  const last = w['fc3.w'] ? 'fc3.w' : 'fc.w';
+  w[last] = w[last]!.map((v) => v * 20);
+  for (const [i, g] of ['s1.gate', 's2.gate', 's3.gate'].entries())
+    if (w[g]) w[g] = new Float32Array([0.5 + 0.3 * i]);
   return w;
 }
 
@@ -76,18 +83,12 @@ beforeAll(async () => {
   ort.env.wasm.numThreads = 1;
 });
 
-const registered = Object.keys(SEQUENTIAL_MODELS).filter((name) => {
-  try {
-    getModel(name);
-    return true;
-  } catch {
-    return false;
-  }
-});
+const registered = listModels().map((m) => m.name);
 
 describe('ONNX export', () => {
-  it('covers at least the research LeNet5', () => {
-    expect(registered).toContain('lenet5');
+  it('covers every model the studio trains', () => {
+    expect(registered).toEqual(expect.arrayContaining(['lenet5', 'lenet5-classic', 'resnet-small']));
+    for (const name of registered) expect(ONNX_MODELS).toContain(name);
   });
 
   for (const name of registered) {
@@ -121,7 +122,10 @@ describe('ONNX export', () => {
     const weights = initialWeights(getModel('lenet5').params({ size: SIZE, channels: CHANNELS }), 1);
     expect(() => exportOnnx('lenet5', { size: 28, channels: CHANNELS }, weights)).toThrow(ExportError);
     expect(() => exportOnnx('resnet-small', { size: SIZE, channels: CHANNELS }, weights)).toThrow(
-      /cannot be exported/,
+      /"stem.w" should hold 432 values/,
+    );
+    expect(() => exportOnnx('vgg', { size: SIZE, channels: CHANNELS }, weights)).toThrow(
+      /cannot be exported: export knows lenet5, lenet5-classic, resnet-small/,
     );
   });
 });

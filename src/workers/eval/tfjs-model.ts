@@ -8,6 +8,7 @@ import {
   type ModelInputSpec,
   type WeightMap,
 } from '../../core/export/sequential';
+import { buildResnetLayersModel } from './resnet-layers';
 
 export const METADATA_FORMAT = 'spatter-studio-model';
 export const METADATA_VERSION = 1;
@@ -51,6 +52,7 @@ export interface ModelMetadata {
 
 /** A layers model with the same forward pass as the registry model `name` and these weights. */
 export function buildLayersModel(name: string, input: ModelInputSpec, weights: WeightMap): tf.LayersModel {
+  if (name === 'resnet-small') return buildResnetLayersModel(input, weights);
   const shaped = shapeModel(sequentialModel(name), input, weights);
   const model = tf.sequential({ name });
   const pending: { layer: tf.layers.Layer; kernel: string; bias: string; shape: number[] }[] = [];

@@ -63,9 +63,11 @@ export function OpenPanel() {
         <label className="grow">
           HDF5 file URL
           <input
-            type="url"
+            type="text"
+            inputMode="url"
+            spellCheck={false}
             value={url}
-            placeholder="demo/left_low_0.h5"
+            placeholder="demo/left_low_0.h5 (relative to this page) or https://…/file.h5"
             onChange={(e) => setUrl(e.target.value)}
           />
         </label>

@@ -56,7 +56,7 @@ export function CropPredictionsView() {
             />
             <small className={black[i] ? 'warn' : undefined}>
               {black[i] ? 'all black · ' : ''}
-              {cp.classNames[predicted[i]!]} {(100 * confidence[i]!).toFixed(0)}%
+              predicted {cp.classNames[predicted[i]!]} {(100 * confidence[i]!).toFixed(0)}%
             </small>
           </li>
         ))}

@@ -18,6 +18,7 @@ import { atThreshold } from '../../../core/eval/curves';
 import { cellMembers, positiveScores } from '../../../core/eval/evaluation';
 import { useEval } from '../../../state/eval-store';
 import { CropThumb } from './CropThumb';
+import { xAxisProps, yAxisProps } from '../../shared/chart-axis';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const num = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(3));
@@ -54,7 +55,7 @@ export function EvaluationResults() {
       </h3>
       <div className="row">
         <label className="grow" htmlFor="evaluate-threshold-input">
-          Decision threshold
+          Decision threshold (every figure here and the build verdict below use it)
         </label>
         <input
           id="evaluate-threshold-input"
@@ -219,12 +220,13 @@ export function EvaluationResults() {
               <LineChart data={roc} margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
                 <CartesianGrid stroke="#2e3546" />
                 <XAxis
+                  {...xAxisProps}
                   dataKey="fpr"
                   type="number"
                   domain={[0, 1]}
                   label={{ value: 'False positive rate', position: 'insideBottom', offset: -10 }}
                 />
-                <YAxis type="number" domain={[0, 1]} />
+                <YAxis {...yAxisProps} type="number" domain={[0, 1]} />
                 <Tooltip />
                 <Line dataKey="tpr" dot={false} stroke="#ffb347" isAnimationActive={false} name="TPR" />
                 {opPoint ? (
@@ -247,12 +249,13 @@ export function EvaluationResults() {
               <LineChart data={pr} margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
                 <CartesianGrid stroke="#2e3546" />
                 <XAxis
+                  {...xAxisProps}
                   dataKey="recall"
                   type="number"
                   domain={[0, 1]}
                   label={{ value: 'Recall', position: 'insideBottom', offset: -10 }}
                 />
-                <YAxis type="number" domain={[0, 1]} />
+                <YAxis {...yAxisProps} type="number" domain={[0, 1]} />
                 <Tooltip />
                 <Line
                   dataKey="precision"
@@ -278,13 +281,14 @@ export function EvaluationResults() {
             <ScatterChart margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
               <CartesianGrid stroke="#2e3546" />
               <XAxis
+                {...xAxisProps}
                 dataKey="confidence"
                 type="number"
                 domain={[0, 1]}
                 name="Predicted"
                 label={{ value: 'Predicted probability', position: 'insideBottom', offset: -10 }}
               />
-              <YAxis dataKey="observed" type="number" domain={[0, 1]} name="Observed" />
+              <YAxis {...yAxisProps} dataKey="observed" type="number" domain={[0, 1]} name="Observed" />
               <ZAxis dataKey="count" range={[30, 300]} name="Crops" />
               <Tooltip />
               <Scatter
@@ -315,8 +319,9 @@ export function EvaluationResults() {
                   index={i}
                   label={`${predictions.ids[i]}: actual ${names[predictions.labels[i]!]}, predicted ${names[ev.predicted[i]!]} at ${pct(ev.confidence[i]!)}`}
                 />
-                <small>
-                  {names[ev.predicted[i]!]} {pct(ev.confidence[i]!)}
+                <small data-testid="misclassified-caption">
+                  predicted {names[ev.predicted[i]!]} {pct(ev.confidence[i]!)}, actual{' '}
+                  {names[predictions.labels[i]!]}
                 </small>
               </li>
             ))}

@@ -79,9 +79,11 @@ export function ModelPanel() {
         <label className="grow">
           Model URL{' '}
           <input
-            type="url"
+            type="text"
+            inputMode="url"
+            spellCheck={false}
             aria-label="Model URL"
-            placeholder="https://…/model.json"
+            placeholder="demo/lenet5/model.json (relative to this page) or https://…/model.json"
             value={url}
             onChange={(e) => setUrl(e.target.value)}
           />

@@ -15,6 +15,7 @@ import {
 } from 'recharts';
 import { buildVerdict, perFrame, perLayer } from '../../../core/eval/timeline';
 import { useEval } from '../../../state/eval-store';
+import { xAxisProps, yAxisProps } from '../../shared/chart-axis';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '—');
 
@@ -50,7 +51,12 @@ export function VideoTimeline() {
             <td data-testid="video-crops">{verdict.crops}</td>
           </tr>
           <tr>
-            <th scope="row">Layers</th>
+            <th
+              scope="row"
+              title="Stretches of spatter: a new layer starts after more than extract.layer_gap frames without spatter (the research rule); Extract counts the same way."
+            >
+              Layers with spatter
+            </th>
             <td>{verdict.layers}</td>
           </tr>
           <tr>
@@ -63,6 +69,12 @@ export function VideoTimeline() {
             </td>
           </tr>
           <tr>
+            <th scope="row">Decision threshold</th>
+            <td data-testid="video-threshold">
+              {threshold.toFixed(2)} (the slider under the evaluation results; moving it changes this verdict)
+            </td>
+          </tr>
+          <tr>
             <th scope="row">Mean P({c1})</th>
             <td>{pct(verdict.meanProbability)}</td>
           </tr>
@@ -72,6 +84,10 @@ export function VideoTimeline() {
           </tr>
         </tbody>
       </table>
+      <p className="muted">
+        Layers with spatter: stretches of spatter, a new one after more than extract.layer_gap frames without
+        spatter (the research rule), counted as in the Extract area.
+      </p>
       {!video.dated ? (
         <p className="muted">
           No per-frame log came with these crops, so there is no timeline: the summary is per crop.
@@ -90,13 +106,20 @@ export function VideoTimeline() {
             <ScatterChart margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
               <CartesianGrid stroke="#2e3546" />
               <XAxis
+                {...xAxisProps}
                 dataKey="key"
                 type="number"
                 name="Frame"
                 domain={[0, video.totalFrames ?? 'auto']}
                 label={{ value: 'Frame', position: 'insideBottom', offset: -10 }}
               />
-              <YAxis dataKey="meanProbability" type="number" domain={[0, 1]} name={`P(${c1})`} />
+              <YAxis
+                {...yAxisProps}
+                dataKey="meanProbability"
+                type="number"
+                domain={[0, 1]}
+                name={`P(${c1})`}
+              />
               <ReferenceLine y={threshold} stroke="#9aa3b5" strokeDasharray="4 4" />
               <Tooltip />
               <Scatter data={figures.frames} fill="#ffb347" isAnimationActive={false} />
@@ -108,8 +131,12 @@ export function VideoTimeline() {
           <ResponsiveContainer width="100%" height={220}>
             <BarChart data={figures.layers} margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
               <CartesianGrid stroke="#2e3546" />
-              <XAxis dataKey="key" label={{ value: 'Layer', position: 'insideBottom', offset: -10 }} />
-              <YAxis domain={[0, 1]} />
+              <XAxis
+                {...xAxisProps}
+                dataKey="key"
+                label={{ value: 'Layer', position: 'insideBottom', offset: -10 }}
+              />
+              <YAxis {...yAxisProps} domain={[0, 1]} />
               <ReferenceLine y={0.5} stroke="#9aa3b5" strokeDasharray="4 4" />
               <Tooltip />
               <Bar dataKey="shareClass1" name={`share ${c1}`} fill="#6cb6ff" isAnimationActive={false} />

@@ -107,6 +107,7 @@ function JobRow({ job, selected }: { job: ExtractJob; selected: boolean }) {
 export function ExtractArea() {
   const jobs = useExtractStore((s) => s.jobs);
   const selectedId = useExtractStore((s) => s.selectedId);
+  const following = useExtractStore((s) => s.following);
   useEffect(() => {
     void useExtractStore.getState().restore();
   }, []);
@@ -145,6 +146,11 @@ export function ExtractArea() {
           <JobRow key={j.id} job={j} selected={j.id === selectedId} />
         ))}
       </ul>
+      {!following && jobs.some((j) => j.status === 'running' || j.status === 'paused') ? (
+        <button type="button" onClick={() => useExtractStore.getState().followRunning()}>
+          Follow the running job
+        </button>
+      ) : null}
       {selected && <LiveView job={selected} />}
     </section>
   );

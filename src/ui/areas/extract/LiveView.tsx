@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { verdictLabel } from '../../../core/extract/rules';
 import { useExtractStore, type ExtractJob } from '../../../state/extract-store';
+import { xAxisProps, yAxisProps } from '../../shared/chart-axis';
 
 const colours = { spatter: '#22c55e', too_small: '#eab308', too_large: '#f97316', blue: '#3b82f6' } as const;
 
@@ -72,8 +73,8 @@ function CountChart({ job }: { job: ExtractJob }) {
     <figure className="extract-chart" aria-label="Spatter count per frame">
       <ResponsiveContainer width="100%" height={160}>
         <LineChart data={data}>
-          <XAxis dataKey="frame" />
-          <YAxis allowDecimals={false} />
+          <XAxis {...xAxisProps} dataKey="frame" />
+          <YAxis {...yAxisProps} allowDecimals={false} />
           <Tooltip />
           <Line type="stepAfter" dataKey="count" dot={false} stroke="#22c55e" isAnimationActive={false} />
         </LineChart>
@@ -139,6 +140,9 @@ function Inspector({ job }: { job: ExtractJob }) {
   );
 }
 
+const LAYERS_HINT =
+  'Stretches of spatter: a new layer starts after more than extract.layer_gap frames without spatter (the research rule); Classify counts the same way.';
+
 export function LiveView({ job }: { job: ExtractJob }) {
   return (
     <section className="extract-live" aria-label={`Extraction of ${job.fileName}`}>
@@ -150,13 +154,16 @@ export function LiveView({ job }: { job: ExtractJob }) {
         </dd>
         <dt>Spatters</dt>
         <dd aria-label="Spatters found">{job.boxes.length}</dd>
-        <dt>Layers</dt>
-        <dd aria-label="Layers">{job.layers}</dd>
+        <dt title={LAYERS_HINT}>Layers with spatter</dt>
+        <dd aria-label="Layers with spatter" title={LAYERS_HINT}>
+          {job.layers}
+        </dd>
         <dt>Frames/s</dt>
         <dd>{job.framesPerSecond.toFixed(0)}</dd>
         <dt>Time left</dt>
         <dd>{job.etaS === null ? '–' : `${Math.ceil(job.etaS)} s`}</dd>
       </dl>
+      <p className="muted extract-layers-note">{LAYERS_HINT}</p>
       <CountChart job={job} />
       <Inspector job={job} />
     </section>

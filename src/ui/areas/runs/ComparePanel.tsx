@@ -11,6 +11,7 @@ import {
 } from '../../../core/eval/compare';
 import type { RunWithExtras } from '../../../state/eval-store';
 import { DataDiff } from './DataDiff';
+import { xAxisProps, yAxisProps } from '../../shared/chart-axis';
 
 const COLORS = ['#ffb347', '#6cb6ff', '#5fd38d', '#ff6b6b', '#c792ea', '#ffd166'];
 const METRICS = ['valAcc', 'valLoss', 'trainLoss', 'trainAcc', 'lr', 'seconds'] as const;
@@ -64,12 +65,13 @@ export function ComparePanel({ runs }: { runs: RunWithExtras[] }) {
           <LineChart data={series} margin={{ top: 5, right: 20, bottom: 20, left: 0 }}>
             <CartesianGrid stroke="#2e3546" />
             <XAxis
+              {...xAxisProps}
               dataKey="epoch"
               type="number"
               allowDecimals={false}
               label={{ value: 'Epoch', position: 'insideBottom', offset: -10 }}
             />
-            <YAxis domain={['auto', 'auto']} />
+            <YAxis {...yAxisProps} domain={['auto', 'auto']} />
             <Tooltip />
             <Legend verticalAlign="top" />
             {runs.map((r, i) => (

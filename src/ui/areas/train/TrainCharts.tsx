@@ -2,6 +2,7 @@
 // worker), so these re-render at that rate, not per batch; animations are off for live data.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTrain } from '../../../state/train-store';
+import { xAxisProps, yAxisProps } from '../../shared/chart-axis';
 
 const H = 220;
 
@@ -23,8 +24,8 @@ export function TrainCharts() {
         <ResponsiveContainer width="100%" height={H}>
           <LineChart data={batches}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-            <YAxis domain={['auto', 'auto']} />
+            <XAxis {...xAxisProps} dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
+            <YAxis {...yAxisProps} domain={['auto', 'auto']} />
             <Tooltip />
             <Line type="linear" dataKey="loss" stroke="#c2410c" dot={false} isAnimationActive={false} />
           </LineChart>
@@ -40,8 +41,8 @@ export function TrainCharts() {
         <ResponsiveContainer width="100%" height={H}>
           <LineChart data={epochs}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" />
-            <YAxis domain={['auto', 'auto']} />
+            <XAxis {...xAxisProps} dataKey="epoch" />
+            <YAxis {...yAxisProps} domain={['auto', 'auto']} />
             <Tooltip />
             <Legend />
             <Line name="train" dataKey="trainLoss" stroke="#c2410c" isAnimationActive={false} />
@@ -60,8 +61,8 @@ export function TrainCharts() {
         <ResponsiveContainer width="100%" height={H}>
           <LineChart data={epochs}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" />
-            <YAxis domain={[0.5, 1]} />
+            <XAxis {...xAxisProps} dataKey="epoch" />
+            <YAxis {...yAxisProps} domain={[0.5, 1]} />
             <Tooltip />
             <Legend />
             <Line name="train" dataKey="trainAcc" stroke="#c2410c" isAnimationActive={false} />
@@ -79,9 +80,9 @@ export function TrainCharts() {
         <ResponsiveContainer width="100%" height={H}>
           <LineChart data={batches}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
-            <YAxis yAxisId="lr" domain={[0, 'auto']} />
-            <YAxis yAxisId="speed" orientation="right" domain={[0, 'auto']} />
+            <XAxis {...xAxisProps} dataKey="step" type="number" domain={['dataMin', 'dataMax']} />
+            <YAxis {...yAxisProps} yAxisId="lr" domain={[0, 'auto']} />
+            <YAxis {...yAxisProps} yAxisId="speed" orientation="right" domain={[0, 'auto']} />
             <Tooltip />
             <Legend />
             <Line

@@ -10,13 +10,13 @@
 // branch is scaled by a learnt scalar that starts at 0 (SkipInit), so the untrained net is a plain stack of the
 // stem, transitions and attention, and deep-net training stays stable without normalisation.
 import * as tf from '@tensorflow/tfjs';
+import { attentionUnits, RESNET_SMALL } from '../../../core/export/resnet-small';
 import { convBias, firstLayerKernel } from './layers';
 import { param, type ModelDef, type ModelInput, type ParamSpec, type Params } from './types';
 
-const WIDTHS = [16, 32, 64];
-/** Channel-attention MLP reduction. */
-const REDUCTION = 4;
-const SPATIAL_K = 7;
+// One description of the architecture (core/export/resnet-small.ts) for training and both exports.
+const WIDTHS = RESNET_SMALL.widths;
+const SPATIAL_K = RESNET_SMALL.spatialKernel;
 
 function conv(name: string, k: number, cin: number, cout: number): ParamSpec[] {
   const fanIn = k * k * cin;
@@ -40,7 +40,7 @@ export function resnetParams(input: ModelInput): ParamSpec[] {
     if (i > 0) specs.push(...conv(`${s}.down`, 1, WIDTHS[i - 1]!, c));
     specs.push(...conv(`${s}.conv1`, 3, c, c), ...conv(`${s}.conv2`, 3, c, c));
     specs.push({ name: `${s}.gate`, shape: [1], init: 'zeros', fanIn: 1 });
-    const r = Math.max(1, c / REDUCTION);
+    const r = attentionUnits(c);
     specs.push(...dense(`${s}.ca1`, c, r), ...dense(`${s}.ca2`, r, c));
     specs.push(...conv(`${s}.sa`, SPATIAL_K, 2, 1));
   });
