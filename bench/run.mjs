@@ -169,6 +169,22 @@ if (wanted('extract-long') && !existsSync(path.join(here, '.data/long/spatter_lo
 const userAgent = await runPageScenarios();
 if (!skipReference) await runReferences();
 
+// Ratios to the yardsticks, where both figures were measured in this run.
+const byName = new Map(results.map((r) => [r.name, r]));
+for (const r of [...results]) {
+  const m = r.name.match(/^extract\.fps\.([a-z0-9]+\.[a-z]+)$/);
+  const native = m && byName.get(`extract.native.fps.${m[1]}`);
+  if (native && native.value > 0) {
+    results.push({
+      scenario: 'ratios',
+      name: `extract.ratio_to_native.${m[1]}`,
+      value: Math.round((100 * r.value) / native.value) / 100,
+      unit: 'x',
+      note: `${r.name} ${r.value} / ${native.name} ${native.value} frames/s; target >= 0.5`,
+    });
+  }
+}
+
 const out = {
   date: new Date().toISOString(),
   machine: {

@@ -1,5 +1,6 @@
 // The opencv.js detector against the native OpenCV reference, on frames decoded by native OpenCV
-// (scripts/extract/dump_frames.py): with identical input frames the detections must be identical.
+// (scripts/extract/dump_frames.py): with identical input frames the detections must be identical, with the pixel
+// stages on opencv.js and on the SIMD kernels alike.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
@@ -7,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBoxesCsv } from '../../core/extract/csv';
 import type { DetectOptions } from '../../core/extract/options';
 import { SpatterDetector } from './detector';
+import { compileDetectKernels } from './kernels/pixel-kernels';
 import { whenReady, type OpenCv } from './opencv-ready';
 
 const W = 640;
@@ -35,25 +37,36 @@ const refAt = (frame: number) =>
   reference.filter((b) => b.frame === frame).map(({ x, y, w, h }) => ({ x, y, w, h }));
 
 let cv: OpenCv;
+let kernels: WebAssembly.Module | null = null;
 beforeAll(async () => {
   // Node's require, not Vitest's import: see opencv.ts on the thenable module.
   ({ cv } = await whenReady(createRequire(import.meta.url)('@techstark/opencv-js')));
+  kernels = await compileDetectKernels();
+  if (!kernels) throw new Error('this Node has no WebAssembly SIMD');
 });
 
-function run(name: string, first: number, opts = defaults, withRejected = false) {
-  const d = new SpatterDetector(cv, W, H, opts);
-  const out: { frame: number; result: ReturnType<SpatterDetector['detect']> }[] = [];
-  try {
-    frames(name).forEach((f, i) => {
-      if (d.pushFrame(f)) out.push({ frame: first + i - 1, result: d.detect(withRejected) });
-    });
-  } finally {
-    d.delete();
-  }
-  return out;
+type Path = 'opencv.js' | 'SIMD kernels';
+
+function detector(path: Path, opts: DetectOptions): SpatterDetector {
+  const d = new SpatterDetector(cv, W, H, opts, path === 'SIMD kernels' ? kernels : null);
+  expect(d.usesKernels).toBe(path === 'SIMD kernels');
+  return d;
 }
 
-describe('SpatterDetector (opencv.js) vs native OpenCV', () => {
+describe.each<Path>(['opencv.js', 'SIMD kernels'])('SpatterDetector (%s) vs native OpenCV', (path) => {
+  function run(name: string, first: number, opts = defaults, withRejected = false) {
+    const d = detector(path, opts);
+    const out: { frame: number; result: ReturnType<SpatterDetector['detect']> }[] = [];
+    try {
+      frames(name).forEach((f, i) => {
+        if (d.pushFrame(f)) out.push({ frame: first + i - 1, result: d.detect(withRejected) });
+      });
+    } finally {
+      d.delete();
+    }
+    return out;
+  }
+
   it('finds exactly the reference boxes on frames 123-125 (two spatters in a frame)', () => {
     const out = run('high_mp4_123.rgba.gz', 123);
     expect(out.map((o) => o.frame)).toEqual([123, 124, 125]);
@@ -95,7 +108,7 @@ describe('SpatterDetector (opencv.js) vs native OpenCV', () => {
 
   it('cuts crops as frame1[y+2:y+h-1, x+2:x+w-1]', () => {
     const f = frames('high_mp4_123.rgba.gz');
-    const d = new SpatterDetector(cv, W, H, defaults);
+    const d = detector(path, defaults);
     try {
       d.pushFrame(f[0]!);
       d.pushFrame(f[1]!);
@@ -107,5 +120,24 @@ describe('SpatterDetector (opencv.js) vs native OpenCV', () => {
     } finally {
       d.delete();
     }
+  });
+});
+
+describe('SpatterDetector path choice', () => {
+  it('stays on opencv.js for options the kernels do not do exactly (blur 7, fractional threshold)', () => {
+    for (const o of [
+      { ...defaults, blur: 7 },
+      { ...defaults, threshold: 20.5 },
+    ]) {
+      const d = new SpatterDetector(cv, W, H, o, kernels);
+      try {
+        expect(d.usesKernels).toBe(false);
+      } finally {
+        d.delete();
+      }
+    }
+    const d = new SpatterDetector(cv, W, H, defaults, kernels);
+    expect(d.usesKernels).toBe(true);
+    d.delete();
   });
 });

@@ -8,6 +8,8 @@ export type PixelPath = 'i420-swscale' | 'i420-swscale-c' | 'copy-rgba' | 'canva
 export const PIXEL_PATHS: readonly PixelPath[] = ['i420-swscale', 'i420-swscale-c', 'copy-rgba', 'canvas'];
 
 export class FramePixels {
+  /** Milliseconds spent copying frames out of the decoder and converting them to RGBA (summed). */
+  readonly timing = { copyMs: 0, convertMs: 0 };
   private scratch = new Uint8Array(0);
   private canvas: OffscreenCanvas | null = null;
   private ctx: OffscreenCanvasRenderingContext2D | null = null;
@@ -21,7 +23,9 @@ export class FramePixels {
     if ((this.path === 'i420-swscale' || this.path === 'i420-swscale-c') && frame.format === 'I420') {
       const size = frame.allocationSize();
       if (this.scratch.length < size) this.scratch = new Uint8Array(size);
+      const t0 = performance.now();
       const layout = await frame.copyTo(this.scratch);
+      const t1 = performance.now();
       const planes: I420Planes = {
         width: w,
         height: h,
@@ -31,6 +35,8 @@ export class FramePixels {
         v: layout[2]!,
       };
       i420ToRgba(planes, out, this.path === 'i420-swscale' ? 'swscale-simd' : 'swscale-c');
+      this.timing.copyMs += t1 - t0;
+      this.timing.convertMs += performance.now() - t1;
       return this.path;
     }
     if (this.path !== 'canvas') {
@@ -38,8 +44,12 @@ export class FramePixels {
         const opts = { format: 'RGBA', colorSpace: 'srgb' } as unknown as VideoFrameCopyToOptions;
         const need = w * h * 4;
         if (this.scratch.length < need) this.scratch = new Uint8Array(need);
+        const t0 = performance.now();
         await frame.copyTo(this.scratch, opts);
+        const t1 = performance.now();
         out.set(this.scratch.subarray(0, need));
+        this.timing.copyMs += t1 - t0;
+        this.timing.convertMs += performance.now() - t1;
         return 'copy-rgba';
       } catch {
         // Older browsers cannot convert in copyTo: fall through to the canvas.
@@ -50,8 +60,10 @@ export class FramePixels {
       this.ctx = this.canvas.getContext('2d', { willReadFrequently: true });
     }
     if (!this.ctx) throw new Error('This browser has no OffscreenCanvas 2D context to read video frames');
+    const t0 = performance.now();
     this.ctx.drawImage(frame, 0, 0);
     out.set(this.ctx.getImageData(0, 0, w, h).data);
+    this.timing.convertMs += performance.now() - t0;
     return 'canvas';
   }
 }
