@@ -6,6 +6,7 @@
 //   threshold (THRESH_BINARY, 255)       src > t ? 255 : 0
 //   dilate, 3x3 rectangle, n iterations  one (2n+1)^2 rectangle (what cv.dilate does with an empty kernel),
 //                                         pixels outside the image ignored (BORDER_CONSTANT, -inf)
+// and the frames' colour conversion, I420 -> RGBA as swscale's x86 path does it (core/extract/yuv.ts, 'swscale-simd').
 // No libc: the caller (pixel-kernels.ts) lays out the buffers in this module's memory.
 // Rebuild with scripts/extract/build-kernels.sh (Debian clang + lld); the built .wasm is committed.
 #include <stdint.h>
@@ -201,6 +202,78 @@ void dilate_rect(const u8* src, u8* dst, int w, int h, int r, u8* tmp, u8* row) 
       u8 m = 0;
       for (int k = -r; k <= r; k++) m = p[x + k] > m ? p[x + k] : m;
       out[x] = m;
+    }
+  }
+}
+
+// swscale's x86 yuv2rgb coefficients (core/extract/yuv.ts SIMD: 16.16 BT.601 values * 2^13, rounded to int16).
+#define YUV_Y 9539
+#define YUV_V2R 13075
+#define YUV_U2G (-3209)
+#define YUV_V2G (-6660)
+#define YUV_U2B 16525
+
+static inline int mulhi_s(int a, int b) { return (a * b) >> 16; }
+
+static inline u8 clip_u8(int v) { return (u8)(v < 0 ? 0 : v > 255 ? 255 : v); }
+
+// pmulhw: the high half of each signed 16-bit product.
+static inline v128_t mulhi8(v128_t a, v128_t c) {
+  v128_t lo = wasm_i32x4_shr(wasm_i32x4_extmul_low_i16x8(a, c), 16);
+  v128_t hi = wasm_i32x4_shr(wasm_i32x4_extmul_high_i16x8(a, c), 16);
+  return wasm_i16x8_narrow_i32x4(lo, hi);
+}
+
+/**
+ * I420 planes (limited range BT.601) -> RGBA with alpha 255, w x h, each chroma sample shared by a 2x2 block,
+ * in swscale's 16-bit fixed point: luma (sat(Y - 16) << 3) * cy >> 16, chroma ((C - 128) << 3) * k >> 16, sums
+ * clamped to 0..255.
+ */
+EXPORT(i420_to_rgba)
+void i420_to_rgba(const u8* py, int ys, const u8* pu, int us, const u8* pv, int vs, int w, int h, u8* out) {
+  const v128_t cy = wasm_i16x8_splat(YUV_Y), v2r = wasm_i16x8_splat(YUV_V2R), u2g = wasm_i16x8_splat(YUV_U2G);
+  const v128_t v2g = wasm_i16x8_splat(YUV_V2G), u2b = wasm_i16x8_splat(YUV_U2B);
+  const v128_t c16 = wasm_u8x16_splat(16), c128 = wasm_i16x8_splat(128), alpha = wasm_u8x16_splat(255);
+  for (int row = 0; row < h; row++) {
+    const u8* yr = py + (long)row * ys;
+    const u8* ur = pu + (long)(row >> 1) * us;
+    const u8* vr = pv + (long)(row >> 1) * vs;
+    u8* o = out + (long)row * w * 4;
+    int x = 0;
+    for (; x + 16 <= w; x += 16) {
+      v128_t y8 = wasm_u8x16_sub_sat(wasm_v128_load(yr + x), c16);
+      v128_t ylo = mulhi8(wasm_i16x8_shl(wasm_u16x8_extend_low_u8x16(y8), 3), cy);
+      v128_t yhi = mulhi8(wasm_i16x8_shl(wasm_u16x8_extend_high_u8x16(y8), 3), cy);
+      v128_t u = wasm_i16x8_shl(wasm_i16x8_sub(wasm_u16x8_extend_low_u8x16(wasm_v128_load64_zero(ur + x / 2)), c128), 3);
+      v128_t v = wasm_i16x8_shl(wasm_i16x8_sub(wasm_u16x8_extend_low_u8x16(wasm_v128_load64_zero(vr + x / 2)), c128), 3);
+      v128_t r8 = mulhi8(v, v2r);
+      v128_t g8 = wasm_i16x8_add(mulhi8(u, u2g), mulhi8(v, v2g));
+      v128_t b8 = mulhi8(u, u2b);
+      // Each chroma term serves two neighbouring pixels.
+#define LO(c) wasm_i16x8_shuffle(c, c, 0, 0, 1, 1, 2, 2, 3, 3)
+#define HI(c) wasm_i16x8_shuffle(c, c, 4, 4, 5, 5, 6, 6, 7, 7)
+      v128_t R = wasm_u8x16_narrow_i16x8(wasm_i16x8_add(ylo, LO(r8)), wasm_i16x8_add(yhi, HI(r8)));
+      v128_t G = wasm_u8x16_narrow_i16x8(wasm_i16x8_add(ylo, LO(g8)), wasm_i16x8_add(yhi, HI(g8)));
+      v128_t B = wasm_u8x16_narrow_i16x8(wasm_i16x8_add(ylo, LO(b8)), wasm_i16x8_add(yhi, HI(b8)));
+#undef LO
+#undef HI
+      v128_t rg0 = wasm_i8x16_shuffle(R, G, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      v128_t rg1 = wasm_i8x16_shuffle(R, G, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+      v128_t ba0 = wasm_i8x16_shuffle(B, alpha, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+      v128_t ba1 = wasm_i8x16_shuffle(B, alpha, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+      wasm_v128_store(o + 4 * x, wasm_i16x8_shuffle(rg0, ba0, 0, 8, 1, 9, 2, 10, 3, 11));
+      wasm_v128_store(o + 4 * x + 16, wasm_i16x8_shuffle(rg0, ba0, 4, 12, 5, 13, 6, 14, 7, 15));
+      wasm_v128_store(o + 4 * x + 32, wasm_i16x8_shuffle(rg1, ba1, 0, 8, 1, 9, 2, 10, 3, 11));
+      wasm_v128_store(o + 4 * x + 48, wasm_i16x8_shuffle(rg1, ba1, 4, 12, 5, 13, 6, 14, 7, 15));
+    }
+    for (; x < w; x++) {
+      int Y = yr[x] > 16 ? yr[x] - 16 : 0;
+      int l = mulhi_s(Y * 8, YUV_Y);
+      int U = (ur[x >> 1] - 128) * 8, V = (vr[x >> 1] - 128) * 8;
+      o[4 * x] = clip_u8(l + mulhi_s(V, YUV_V2R));
+      o[4 * x + 1] = clip_u8(l + mulhi_s(U, YUV_U2G) + mulhi_s(V, YUV_V2G));
+      o[4 * x + 2] = clip_u8(l + mulhi_s(U, YUV_U2B));
+      o[4 * x + 3] = 255;
     }
   }
 }

@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Mat } from '@techstark/opencv-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { whenReady, type OpenCv } from '../opencv-ready';
+import { i420ToRgba } from '../../../core/extract/yuv';
 import { compileDetectKernels, DetectKernels } from './pixel-kernels';
 
 const W = 640;
@@ -208,5 +209,45 @@ describe('SIMD pixel kernels vs opencv.js', () => {
     const k = new DetectKernels(module);
     const p = k.alloc(64);
     expect(() => k.gaussianBlur(p, p, 4, 4, 7, p)).toThrow(/kernel sizes 1, 3, 5, not 7/);
+  });
+
+  it("convert I420 to RGBA exactly as yuv.ts's swscale-simd path (strides, odd sizes, every Y/U/V)", () => {
+    const sizes: [number, number][] = [
+      [640, 360],
+      [33, 7],
+      [1, 1],
+      [256, 256],
+    ];
+    let seed = 99;
+    for (const [w, h] of sizes) {
+      const cw = (w + 1) >> 1;
+      const ch = (h + 1) >> 1;
+      const y = { offset: 0, stride: w + 3 };
+      const u = { offset: y.stride * h + 5, stride: cw + 1 };
+      const v = { offset: u.offset + u.stride * ch, stride: cw + 2 };
+      const size = v.offset + v.stride * ch;
+      const data = randomBytes(size, seed++).map((b, i) => (i % 3 === 0 ? (b * 7 + i) & 255 : b));
+      if (w === 256) {
+        // Every luma value on each row, every chroma value down the rows: all 2^8 of each met.
+        for (let r = 0; r < h; r++) for (let x = 0; x < w; x++) data[y.offset + r * y.stride + x] = x;
+        for (let r = 0; r < ch; r++)
+          for (let x = 0; x < cw; x++) {
+            data[u.offset + r * u.stride + x] = (r * 2 + x) & 255;
+            data[v.offset + r * v.stride + x] = (r * 2 + 255 - x) & 255;
+          }
+      }
+      const expected = new Uint8Array(w * h * 4);
+      i420ToRgba({ width: w, height: h, data, y, u, v }, expected, 'swscale-simd');
+      const k = new DetectKernels(module);
+      const base = k.alloc(size);
+      const out = k.alloc(w * h * 4);
+      k.view(base, size).set(data);
+      k.i420ToRgba(base, [y, u, v], w, h, out);
+      const actual = k.view(out, w * h * 4);
+      expect(
+        actual.findIndex((b, i) => b !== expected[i]),
+        `${w}x${h}`,
+      ).toBe(-1);
+    }
   });
 });

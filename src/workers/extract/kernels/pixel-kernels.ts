@@ -1,6 +1,7 @@
 // The extraction's WebAssembly SIMD pixel kernels (detect-kernels.c): absdiff -> grey, Gaussian blur, threshold and
 // dilate, bit-exact with opencv.js and several times faster (opencv.js is built without SIMD). Each instance owns
-// its memory; buffers are laid out once (alloc) and read through fresh views. Where the browser lacks wasm SIMD,
+// its memory; buffers are laid out once (alloc) and read through fresh views. Also I420 -> RGBA exactly as
+// core/extract/yuv.ts's 'swscale-simd' does it. Where the browser lacks wasm SIMD,
 // compileDetectKernels gives null and the detector stays on opencv.js.
 import { detectKernelsWasm } from './detect-kernels-wasm';
 
@@ -11,6 +12,23 @@ interface Exports {
   gaussian_blur(src: number, dst: number, w: number, h: number, ksize: number, row: number): number;
   threshold_binary(src: number, dst: number, n: number, t: number): void;
   dilate_rect(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): void;
+  i420_to_rgba(
+    y: number,
+    ys: number,
+    u: number,
+    us: number,
+    v: number,
+    vs: number,
+    w: number,
+    h: number,
+    out: number,
+  ): void;
+}
+
+/** Where the planes of an I420 frame lie in a buffer (VideoFrame.copyTo's layout). */
+export interface PlaneLayout {
+  offset: number;
+  stride: number;
 }
 
 /** Kernel sizes the blur kernel does (OpenCV's exact small binomial kernels); others stay on opencv.js. */
@@ -80,5 +98,22 @@ export class DetectKernels {
   /** dilate by a (2r+1)^2 rectangle (3x3, r iterations); `tmp` holds w*h bytes, `row` w + 2r. */
   dilate(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): void {
     this.x.dilate_rect(src, dst, w, h, r, tmp, row);
+  }
+
+  /** I420 planes at `base` (copyTo's layout) -> RGBA at `out`, swscale's x86 arithmetic (yuv.ts 'swscale-simd'). */
+  i420ToRgba(base: number, planes: readonly PlaneLayout[], w: number, h: number, out: number): void {
+    const [y, u, v] = planes;
+    if (!y || !u || !v) throw new RangeError(`An I420 frame has 3 planes, not ${planes.length}`);
+    this.x.i420_to_rgba(
+      base + y.offset,
+      y.stride,
+      base + u.offset,
+      u.stride,
+      base + v.offset,
+      v.stride,
+      w,
+      h,
+      out,
+    );
   }
 }
