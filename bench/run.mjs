@@ -172,12 +172,12 @@ if (!skipReference) await runReferences();
 // Ratios to the yardsticks, where both figures were measured in this run.
 const byName = new Map(results.map((r) => [r.name, r]));
 for (const r of [...results]) {
-  const m = r.name.match(/^extract\.fps\.([a-z0-9]+\.[a-z]+)$/);
+  const m = r.name.match(/^extract\.fps\.([a-z0-9]+\.[a-z]+)(\.[a-z0-9-]+)?$/);
   const native = m && byName.get(`extract.native.fps.${m[1]}`);
   if (native && native.value > 0) {
     results.push({
       scenario: 'ratios',
-      name: `extract.ratio_to_native.${m[1]}`,
+      name: `extract.ratio_to_native.${m[1]}${m[2] ?? ''}`,
       value: Math.round((100 * r.value) / native.value) / 100,
       unit: 'x',
       note: `${r.name} ${r.value} / ${native.name} ${native.value} frames/s; target >= 0.5`,

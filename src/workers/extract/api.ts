@@ -190,6 +190,7 @@ export const api = {
         const pixels = new FramePixels(o.pixelPath);
         const det = new SpatterDetector(cv, info.width, info.height, o, kernels);
         const stages = { ...emptyStages(), simdKernels: det.usesKernels };
+        const sink = det.i420Sink();
         const demux = { demuxMs: 0 };
         const end = o.endFrame > 0 ? o.endFrame : Infinity;
         const pairLimit = o.limit > 0 ? o.limit : Infinity;
@@ -241,7 +242,7 @@ export const api = {
             decoded++;
             try {
               if (index < o.startFrame) continue;
-              usedPath = await pixels.read(frame, det.nextFrameBuffer());
+              usedPath = await pixels.read(frame, det.nextFrameBuffer(), sink);
               if (!det.commitFrame()) continue;
               const pairFrame = index - 1;
               const r = det.detect(false);
@@ -336,7 +337,7 @@ export const api = {
         for await (const { frame: vf, index } of decodeFrames(video, { startFrame: frame })) {
           try {
             if (index < frame) continue;
-            await pixels.read(vf, det.nextFrameBuffer());
+            await pixels.read(vf, det.nextFrameBuffer(), det.i420Sink());
             if (index === frame) rgba = new Uint8ClampedArray(det.nextFrameBuffer());
             if (det.commitFrame()) {
               const r = det.detect(true);

@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBoxesCsv } from '../../core/extract/csv';
 import type { DetectOptions } from '../../core/extract/options';
+import { i420ToRgba } from '../../core/extract/yuv';
 import { SpatterDetector } from './detector';
 import { compileDetectKernels } from './kernels/pixel-kernels';
 import { whenReady, type OpenCv } from './opencv-ready';
@@ -139,5 +140,73 @@ describe('SpatterDetector path choice', () => {
     const d = new SpatterDetector(cv, W, H, defaults, kernels);
     expect(d.usesKernels).toBe(true);
     d.delete();
+  });
+});
+
+/** I420 planes (BT.601 limited range, 2x2 chroma averages) of an RGBA frame: a decoder's output stand-in. */
+function toI420(rgba: Uint8Array) {
+  const cw = W / 2;
+  const data = new Uint8Array(W * H + 2 * cw * (H / 2));
+  const y = { offset: 0, stride: W };
+  const u = { offset: W * H, stride: cw };
+  const v = { offset: W * H + cw * (H / 2), stride: cw };
+  for (let r = 0; r < H; r++)
+    for (let x = 0; x < W; x++) {
+      const p = (r * W + x) * 4;
+      data[r * W + x] = Math.round(16 + (65.5 * rgba[p]! + 128.6 * rgba[p + 1]! + 25 * rgba[p + 2]!) / 255);
+    }
+  for (let r = 0; r < H / 2; r++)
+    for (let x = 0; x < cw; x++) {
+      let R = 0;
+      let G = 0;
+      let B = 0;
+      for (const [dx, dy] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]) {
+        const p = ((2 * r + dy!) * W + 2 * x + dx!) * 4;
+        R += rgba[p]! / 4;
+        G += rgba[p + 1]! / 4;
+        B += rgba[p + 2]! / 4;
+      }
+      data[u.offset + r * cw + x] = Math.round(128 + (-37.8 * R - 74.2 * G + 112 * B) / 255);
+      data[v.offset + r * cw + x] = Math.round(128 + (112 * R - 93.8 * G - 18.2 * B) / 255);
+    }
+  return { data, layout: [y, u, v] };
+}
+
+describe('SpatterDetector I420 sink (decoded planes straight into the kernels)', () => {
+  it('detects what the JS conversion + opencv.js path detects, frame for frame', () => {
+    const planes = [...frames('high_mp4_123.rgba.gz'), ...frames('high_mp4_280.rgba.gz')].map(toI420);
+    const viaKernels = new SpatterDetector(cv, W, H, defaults, kernels);
+    const viaJs = new SpatterDetector(cv, W, H, defaults, null);
+    try {
+      expect(viaJs.i420Sink()).toBeNull();
+      const sink = viaKernels.i420Sink()!;
+      let pairs = 0;
+      planes.forEach((p) => {
+        const rgba = new Uint8Array(W * H * 4);
+        i420ToRgba(
+          { width: W, height: H, data: p.data, y: p.layout[0]!, u: p.layout[1]!, v: p.layout[2]! },
+          rgba,
+        );
+        viaJs.pushFrame(rgba);
+        sink.buffer(p.data.length).set(p.data);
+        sink.convert(p.layout);
+        const converted = viaKernels.nextFrameBuffer();
+        expect(converted.findIndex((b, k) => b !== rgba[k])).toBe(-1);
+        const ready = viaKernels.commitFrame();
+        if (ready) {
+          pairs++;
+          expect(viaKernels.detect(true)).toEqual(viaJs.detect(true));
+        }
+      });
+      expect(pairs).toBe(6); // (the pair across the two fixtures is not a real one, but both paths must agree)
+    } finally {
+      viaKernels.delete();
+      viaJs.delete();
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { Mat, MatVector } from '@techstark/opencv-js';
 import { classifyContour, colourSums, cropRect, type Box, type Verdict } from '../../core/extract/rules';
 import type { DetectOptions } from '../../core/extract/options';
 import type { OpenCv } from './opencv-ready';
+import type { I420Sink } from '../video/frame-pixels';
 import { DetectKernels, KERNEL_BLUR_SIZES } from './kernels/pixel-kernels';
 
 export interface ContourResult {
@@ -73,6 +74,8 @@ export class SpatterDetector {
   private readonly contours: MatVector;
   private readonly roi: { x: number; width: number };
   private deleted = false;
+  /** Where decoded I420 planes are copied in the kernels' memory (grown on demand). */
+  private i420: { ptr: number; size: number } | null = null;
 
   constructor(
     private readonly cv: OpenCv,
@@ -123,6 +126,25 @@ export class SpatterDetector {
    */
   nextFrameBuffer(): Uint8Array {
     return this.frameData(this.current);
+  }
+
+  /**
+   * With the kernels: an I420 sink that converts straight into the next frame slot (FramePixels.read's third
+   * argument; call commitFrame after). Null on the opencv.js path.
+   */
+  i420Sink(): I420Sink | null {
+    const p = this.planes;
+    if (!p) return null;
+    return {
+      buffer: (size) => {
+        if (!this.i420 || this.i420.size < size) this.i420 = { ptr: p.k.alloc(size), size };
+        return p.k.view(this.i420.ptr, size);
+      },
+      convert: (layout) => {
+        if (!this.i420) throw new Error('convert before buffer');
+        p.k.i420ToRgba(this.i420.ptr, layout, this.width, this.height, p.frames[this.current]!);
+      },
+    };
   }
 
   /** Whether the SIMD kernels run the pixel stages (else opencv.js does). */

@@ -7,6 +7,17 @@ import { i420ToRgba, type I420Planes } from '../../core/extract/yuv';
 export type PixelPath = 'i420-swscale' | 'i420-swscale-c' | 'copy-rgba' | 'canvas';
 export const PIXEL_PATHS: readonly PixelPath[] = ['i420-swscale', 'i420-swscale-c', 'copy-rgba', 'canvas'];
 
+/**
+ * Somewhere that converts I420 itself (the extraction's SIMD kernels): the planes are copied straight into its
+ * buffer and it writes the RGBA, so no JS loop touches the pixels. Used for 'i420-swscale' only.
+ */
+export interface I420Sink {
+  /** A buffer of at least `size` bytes for VideoFrame.copyTo. */
+  buffer(size: number): Uint8Array;
+  /** Convert the planes just copied into that buffer (copyTo's layout) to RGBA, swscale's x86 arithmetic. */
+  convert(layout: readonly PlaneLayout[]): void;
+}
+
 export class FramePixels {
   /** Milliseconds spent copying frames out of the decoder and converting them to RGBA (summed). */
   readonly timing = { copyMs: 0, convertMs: 0 };
@@ -17,9 +28,18 @@ export class FramePixels {
   constructor(readonly path: PixelPath) {}
 
   /** Write `frame` as RGBA (visible rect, width*height*4 bytes) into `out`. Returns the path actually used. */
-  async read(frame: VideoFrame, out: Uint8Array): Promise<PixelPath> {
+  async read(frame: VideoFrame, out: Uint8Array, sink?: I420Sink | null): Promise<PixelPath> {
     const w = frame.displayWidth;
     const h = frame.displayHeight;
+    if (sink && this.path === 'i420-swscale' && frame.format === 'I420') {
+      const t0 = performance.now();
+      const layout = await frame.copyTo(sink.buffer(frame.allocationSize()));
+      const t1 = performance.now();
+      sink.convert(layout);
+      this.timing.copyMs += t1 - t0;
+      this.timing.convertMs += performance.now() - t1;
+      return this.path;
+    }
     if ((this.path === 'i420-swscale' || this.path === 'i420-swscale-c') && frame.format === 'I420') {
       const size = frame.allocationSize();
       if (this.scratch.length < size) this.scratch = new Uint8Array(size);
