@@ -17,10 +17,13 @@ import {
   type CacheFile,
   type CropQuery,
   type DecodedImage,
+  type ExportedFile,
+  type ExportTarget,
   type LibraryEnv,
   type MemorySource,
 } from './data-library';
-import type { StoredCrop } from './h5-reader';
+import type { H5Module, StoredCrop } from './h5-reader';
+import { mountSyncFiles, type SyncFile } from './sync-file-fs';
 import { BlobBlockCache } from './blob-block-cache';
 
 const tasks = new TaskRegistry();
@@ -72,6 +75,8 @@ interface SyncHandle {
   write(data: Uint8Array, opts: { at: number }): number;
   read(out: Uint8Array, opts: { at: number }): number;
   truncate(size: number): void;
+  getSize(): number;
+  flush(): void;
   close(): void;
 }
 
@@ -107,6 +112,59 @@ async function openCacheFile(name: string): Promise<CacheFile> {
     remove: () => {
       handle.close();
       void dir.removeEntry(name).catch(() => {});
+    },
+  };
+}
+
+// ---- exports written to disk (OPFS) ----
+
+let exportDir: Promise<FileSystemDirectoryHandle> | null = null;
+
+/**
+ * HDF5 exports are written into OPFS through a sync-file mount (bounded memory), and handed to the page as the
+ * OPFS File (disk-backed) to save or download. An export stays until the next export starts (the page may
+ * still be saving it), or until the next page load.
+ */
+async function exportTarget(module: H5Module, fileName: string): Promise<ExportTarget> {
+  exportDir ??= navigator.storage
+    .getDirectory()
+    .then((root) => root.getDirectoryHandle('exports', { create: true }));
+  const dir = await exportDir;
+  for await (const key of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    await dir.removeEntry(key).catch(() => {});
+  }
+  const safe = fileName.replace(/[^A-Za-z0-9_.-]/g, '_') || 'export.h5';
+  const fh = await dir.getFileHandle(safe, { create: true });
+  const handle = await (
+    fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
+  ).createSyncAccessHandle();
+  handle.truncate(0);
+  const file: SyncFile = {
+    read: (out, at) => handle.read(out, { at }),
+    write: (data, at) => handle.write(data, { at }),
+    getSize: () => handle.getSize(),
+    truncate: (n) => handle.truncate(n),
+    flush: () => handle.flush(),
+  };
+  const mount = mountSyncFiles(module, { [safe]: file });
+  const release = () => {
+    try {
+      mount.unmount();
+    } finally {
+      handle.flush();
+      handle.close();
+    }
+  };
+  return {
+    path: `${mount.dir}/${safe}`,
+    async finish() {
+      release();
+      const out = await fh.getFile();
+      return { name: fileName, size: out.size, file: out };
+    },
+    async discard() {
+      release();
+      await dir.removeEntry(safe).catch(() => {});
     },
   };
 }
@@ -147,7 +205,9 @@ function library(): Promise<DataLibrary> {
       encodeJpeg: encodeJpegInWorker,
       readBlob: readBlobSync,
       scratchPath: (name) => `/scratch-${Date.now()}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
-      ...(opfsAvailable() ? { openCacheFile } : {}),
+      ...(opfsAvailable()
+        ? { openCacheFile, exportTarget: (name: string) => exportTarget(module, name) }
+        : {}),
     };
     return new DataLibrary(env);
   })();
@@ -252,11 +312,11 @@ export const api = {
     return (await library()).importCsv(text);
   },
 
-  /** Research-layout HDF5 of the chosen sources (all when empty), as bytes. */
-  exportH5(sourceIds: string[], fileName: string, opts?: TaskOptions): Promise<Uint8Array> {
+  /** Research-layout HDF5 of the chosen sources (all when empty): an OPFS file where there is OPFS, else bytes. */
+  exportH5(sourceIds: string[], fileName: string, opts?: TaskOptions): Promise<ExportedFile> {
     return runTask(tasks, opts, async (ctx) => {
-      const bytes = await (await library()).exportH5(sourceIds, fileName, ctx);
-      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+      const out = await (await library()).exportH5(sourceIds, fileName, ctx);
+      return out.bytes ? Comlink.transfer(out, [out.bytes.buffer as ArrayBuffer]) : out;
     });
   },
 };
