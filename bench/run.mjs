@@ -185,6 +185,25 @@ for (const r of [...results]) {
   }
 }
 
+// The data-parallel training step against the better of PyTorch on one thread and on every core.
+for (const r of [...results]) {
+  const m = r.name.match(/^train\.lenet5\.wasm\.workers(\d+)\.b256$/);
+  if (!m) continue;
+  const torch = ['torch.lenet5.step.b256', `torch.lenet5.step.b256.threads${m[1]}`]
+    .map((n) => byName.get(n))
+    .filter((t) => t && t.value > 0)
+    .sort((a, b) => b.value - a.value)[0];
+  if (torch) {
+    results.push({
+      scenario: 'ratios',
+      name: `train.lenet5.ratio_to_torch.workers${m[1]}`,
+      value: Math.round((100 * r.value) / torch.value) / 100,
+      unit: 'x',
+      note: `${r.name} ${r.value} / ${torch.name} ${torch.value} img/s (the better PyTorch); target >= 1.0`,
+    });
+  }
+}
+
 const out = {
   date: new Date().toISOString(),
   machine: {

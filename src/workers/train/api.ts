@@ -7,6 +7,7 @@ import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import { benchTrainStep, type StepBenchOptions, type StepBenchResult } from './bench';
 import { runTraining, type RunResult, type RunSpec, type TrainEvents } from './loop';
 import { listModels, type ModelInfo } from './models/registry';
+import { shardCount, startShardPool } from './shard-pool';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 // Before any backend starts: the wasm backend then trains (see wasm-kernels.ts).
@@ -78,13 +79,32 @@ export const api = {
   benchStep(backend: BackendName, o: StepBenchOptions, opts?: TaskOptions): Promise<StepBenchResult> {
     return runTask(tasks, opts, async (ctx) => {
       await initTfBackend(backend);
+      const shards = (o.workers ?? 1) > 1 ? shardCount(backend, o.workers!) : 1;
+      const pool =
+        shards > 1
+          ? await startShardPool(shards - 1, backend, {
+              model: o.model ?? 'lenet5',
+              input: { size: 32, channels: 3 },
+              lr: 1e-3,
+              weightDecay: 1e-4,
+              seed: o.seed ?? 1234,
+            })
+          : null;
       ctx.progress({ done: 0, total: o.warmup + o.steps, unit: 'steps', message: `${backend}: started` });
       let done = 0;
-      return benchTrainStep(o, async () => {
-        done += 1;
-        ctx.progress({ done, total: o.warmup + o.steps, unit: 'steps' });
-        await ctx.checkpoint();
-      });
+      try {
+        return await benchTrainStep(
+          o,
+          async () => {
+            done += 1;
+            ctx.progress({ done, total: o.warmup + o.steps, unit: 'steps' });
+            await ctx.checkpoint();
+          },
+          pool?.replicas ?? [],
+        );
+      } finally {
+        pool?.terminate();
+      }
     });
   },
 
