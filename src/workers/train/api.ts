@@ -53,6 +53,17 @@ export const api = {
             }
           },
           stopped: () => ctx.signal.aborted,
+          // wasm trains data-parallel on every core; a failure to start the shard workers falls back to one.
+          startReplicas: async (opts) => {
+            const shards = shardCount(backend, 0);
+            if (shards < 2) return null;
+            try {
+              return await startShardPool(shards - 1, backend, opts);
+            } catch (e) {
+              console.warn('Training on one core: the shard workers did not start', e);
+              return null;
+            }
+          },
         });
       } finally {
         pauses.delete(runId);
