@@ -101,6 +101,18 @@ describe.each<Path>(['opencv.js', 'SIMD kernels'])('SpatterDetector (%s) vs nati
       }
   });
 
+  it('finds nothing in a still pair (an empty mask)', () => {
+    const f = frames('high_mp4_123.rgba.gz')[0]!;
+    const d = detector(path, defaults);
+    try {
+      d.pushFrame(f);
+      d.pushFrame(f);
+      expect(d.detect(true)).toEqual({ spatters: [], rejected: [] });
+    } finally {
+      d.delete();
+    }
+  });
+
   it('searches only between the bounds and reports full-frame coordinates', () => {
     const out = run('high_mp4_123.rgba.gz', 123, { ...defaults, leftBound: 300, rightBound: 640 });
     // frame 124 has spatters at x=79 and x=549: only the right one is inside the bounds

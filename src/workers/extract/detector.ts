@@ -175,8 +175,8 @@ export class SpatterDetector {
     return this.frameData(this.current);
   }
 
-  /** The pixel stages on the SIMD kernels, into this.dilated. */
-  private maskWithKernels(p: KernelPlanes): void {
+  /** The pixel stages on the SIMD kernels, into this.dilated; false when the mask is empty (nothing copied). */
+  private maskWithKernels(p: KernelPlanes): boolean {
     const { k } = p;
     const w = this.roi.width;
     const h = this.height;
@@ -184,8 +184,9 @@ export class SpatterDetector {
     k.absdiffGrey(p.frames[this.current]!, p.frames[this.current ^ 1]!, this.width, this.roi.x, w, h, p.grey);
     k.gaussianBlur(p.grey, p.blurred, w, h, o.blur, p.row);
     k.threshold(p.blurred, p.binary, w * h, o.threshold);
-    k.dilate(p.binary, p.dilated, w, h, o.dilateIterations, p.tmp, p.row);
+    if (!k.dilate(p.binary, p.dilated, w, h, o.dilateIterations, p.tmp, p.row)) return false;
     this.dilated.data.set(k.view(p.dilated, w * h));
+    return true;
   }
 
   /** The pixel stages on opencv.js, into this.dilated. */
@@ -229,10 +230,13 @@ export class SpatterDetector {
     const cv = this.cv;
     const o = this.opts;
     const t0 = performance.now();
-    if (this.planes) this.maskWithKernels(this.planes);
+    let found = true;
+    if (this.planes) found = this.maskWithKernels(this.planes);
     else this.maskWithOpenCv(this.frames!);
     const t1 = performance.now();
     this.timing.kernelsMs += t1 - t0;
+    // An empty mask has no contours: findContours is skipped (frames without motion are common).
+    if (!found) return { spatters: [], rejected: [] };
     cv.findContours(this.dilated, this.contours, this.hierarchy, cv.RETR_TREE, cv.CHAIN_APPROX_SIMPLE);
 
     const spatters: ContourResult[] = [];

@@ -164,10 +164,12 @@ void threshold_binary(const u8* src, u8* dst, long n, int t) {
 
 /**
  * Grey dilation by a (2r+1) x (2r+1) rectangle, window clipped at the image edges. `tmp` is a w x h scratch
- * image, `row` scratch for w + 2r bytes.
+ * image, `row` scratch for w + 2r bytes. Returns 1 if any output pixel is non-zero (else there are no contours).
  */
 EXPORT(dilate_rect)
-void dilate_rect(const u8* src, u8* dst, int w, int h, int r, u8* tmp, u8* row) {
+int dilate_rect(const u8* src, u8* dst, int w, int h, int r, u8* tmp, u8* row) {
+  v128_t any = wasm_i8x16_splat(0);
+  int anyTail = 0;
   // Vertical maxima into tmp.
   for (int y = 0; y < h; y++) {
     int y0 = y - r < 0 ? 0 : y - r;
@@ -197,13 +199,16 @@ void dilate_rect(const u8* src, u8* dst, int w, int h, int r, u8* tmp, u8* row) 
       v128_t m = wasm_v128_load(p + x - r);
       for (int k = -r + 1; k <= r; k++) m = wasm_u8x16_max(m, wasm_v128_load(p + x + k));
       wasm_v128_store(out + x, m);
+      any = wasm_v128_or(any, m);
     }
     for (; x < w; x++) {
       u8 m = 0;
       for (int k = -r; k <= r; k++) m = p[x + k] > m ? p[x + k] : m;
       out[x] = m;
+      anyTail |= m;
     }
   }
+  return (wasm_v128_any_true(any) || anyTail) ? 1 : 0;
 }
 
 // swscale's x86 yuv2rgb coefficients (core/extract/yuv.ts SIMD: 16.16 BT.601 values * 2^13, rounded to int16).

@@ -106,7 +106,8 @@ function compare(
     k.absdiffGrey(pa, pb, width, roi.x, roi.w, height, pg);
     k.gaussianBlur(pg, pbl, roi.w, height, o.blur, row);
     k.threshold(pbl, pbi, n, o.threshold);
-    k.dilate(pbi, pd, roi.w, height, o.dilate, tmp, row);
+    const any = k.dilate(pbi, pd, roi.w, height, o.dilate, tmp, row);
+    expect(any).toBe(expected.dilated.some((v) => v !== 0));
     const actual = {
       grey: Uint8Array.from(k.view(pg, n)),
       blurred: Uint8Array.from(k.view(pbl, n)),
@@ -152,6 +153,10 @@ describe('SIMD pixel kernels vs opencv.js', () => {
     const r = compare(f[0]!, f[1]!, W, H, { x: 37, w: 573 }, { blur: 5, threshold: 20, dilate: 3 });
     expect(firstDifferences(r)).toEqual(equalEverywhere);
     expect(r.actual.dilated.some((v) => v === 255)).toBe(true);
+    // A still pair: every stage is zero and dilate says the mask is empty (compare checks what it returns).
+    const still = compare(f[0]!, f[0]!, W, H, { x: 37, w: 573 }, { blur: 5, threshold: 20, dilate: 3 });
+    expect(firstDifferences(still)).toEqual(equalEverywhere);
+    expect(still.actual.dilated.every((v) => v === 0)).toBe(true);
   });
 
   it('are bit-exact on random images of awkward sizes (scalar tails, tiny borders)', () => {

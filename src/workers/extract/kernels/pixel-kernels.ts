@@ -11,7 +11,7 @@ interface Exports {
   absdiff_grey(a: number, b: number, stride: number, x0: number, w: number, h: number, grey: number): void;
   gaussian_blur(src: number, dst: number, w: number, h: number, ksize: number, row: number): number;
   threshold_binary(src: number, dst: number, n: number, t: number): void;
-  dilate_rect(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): void;
+  dilate_rect(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): number;
   i420_to_rgba(
     y: number,
     ys: number,
@@ -95,9 +95,12 @@ export class DetectKernels {
     this.x.threshold_binary(src, dst, n, t);
   }
 
-  /** dilate by a (2r+1)^2 rectangle (3x3, r iterations); `tmp` holds w*h bytes, `row` w + 2r. */
-  dilate(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): void {
-    this.x.dilate_rect(src, dst, w, h, r, tmp, row);
+  /**
+   * dilate by a (2r+1)^2 rectangle (3x3, r iterations); `tmp` holds w*h bytes, `row` w + 2r. Returns whether any
+   * pixel of the result is set (an empty mask has no contours).
+   */
+  dilate(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): boolean {
+    return this.x.dilate_rect(src, dst, w, h, r, tmp, row) !== 0;
   }
 
   /** I420 planes at `base` (copyTo's layout) -> RGBA at `out`, swscale's x86 arithmetic (yuv.ts 'swscale-simd'). */
