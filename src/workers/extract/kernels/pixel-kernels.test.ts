@@ -7,6 +7,7 @@ import type { Mat } from '@techstark/opencv-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { whenReady, type OpenCv } from '../opencv-ready';
 import { i420ToRgba } from '../../../core/extract/yuv';
+import { detectKernelsWasm } from './detect-kernels-wasm';
 import { compileDetectKernels, DetectKernels } from './pixel-kernels';
 
 const W = 640;
@@ -208,6 +209,11 @@ describe('SIMD pixel kernels vs opencv.js', () => {
     k.absdiffGrey(pa, pz, side, 0, side, side, pg);
     const actual = k.view(pg, side * side);
     expect(actual.findIndex((v, i) => v !== expected[i])).toBe(-1);
+  });
+
+  it('ship the committed detect-kernels.wasm (the base64 module is the same bytes)', () => {
+    const wasm = readFileSync(new URL('./detect-kernels.wasm', import.meta.url));
+    expect(Buffer.from(detectKernelsWasm, 'base64').equals(wasm)).toBe(true);
   });
 
   it('refuses a blur size it does not do', () => {
