@@ -23,7 +23,7 @@ import {
   type MemorySource,
 } from './data-library';
 import type { H5Module, StoredCrop } from './h5-reader';
-import { mountSyncFiles, type SyncFile } from './sync-file-fs';
+import { freshOpfsFolder, opfsTarget } from './export-targets';
 import { BlobBlockCache } from './blob-block-cache';
 
 const tasks = new TaskRegistry();
@@ -75,8 +75,6 @@ interface SyncHandle {
   write(data: Uint8Array, opts: { at: number }): number;
   read(out: Uint8Array, opts: { at: number }): number;
   truncate(size: number): void;
-  getSize(): number;
-  flush(): void;
   close(): void;
 }
 
@@ -116,57 +114,11 @@ async function openCacheFile(name: string): Promise<CacheFile> {
   };
 }
 
-// ---- exports written to disk (OPFS) ----
+// ---- exports written to disk (OPFS, export-targets.ts) ----
 
-let exportDir: Promise<FileSystemDirectoryHandle> | null = null;
-
-/**
- * HDF5 exports are written into OPFS through a sync-file mount (bounded memory), and handed to the page as the
- * OPFS File (disk-backed) to save or download. An export stays until the next export starts (the page may
- * still be saving it), or until the next page load.
- */
+/** Each export empties the folder first: an earlier export may be downloading until the next one starts. */
 async function exportTarget(module: H5Module, fileName: string): Promise<ExportTarget> {
-  exportDir ??= navigator.storage
-    .getDirectory()
-    .then((root) => root.getDirectoryHandle('exports', { create: true }));
-  const dir = await exportDir;
-  for await (const key of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
-    await dir.removeEntry(key).catch(() => {});
-  }
-  const safe = fileName.replace(/[^A-Za-z0-9_.-]/g, '_') || 'export.h5';
-  const fh = await dir.getFileHandle(safe, { create: true });
-  const handle = await (
-    fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
-  ).createSyncAccessHandle();
-  handle.truncate(0);
-  const file: SyncFile = {
-    read: (out, at) => handle.read(out, { at }),
-    write: (data, at) => handle.write(data, { at }),
-    getSize: () => handle.getSize(),
-    truncate: (n) => handle.truncate(n),
-    flush: () => handle.flush(),
-  };
-  const mount = mountSyncFiles(module, { [safe]: file });
-  const release = () => {
-    try {
-      mount.unmount();
-    } finally {
-      handle.flush();
-      handle.close();
-    }
-  };
-  return {
-    path: `${mount.dir}/${safe}`,
-    async finish() {
-      release();
-      const out = await fh.getFile();
-      return { name: fileName, size: out.size, file: out };
-    },
-    async discard() {
-      release();
-      await dir.removeEntry(safe).catch(() => {});
-    },
-  };
+  return opfsTarget(module, await freshOpfsFolder('exports'), fileName);
 }
 
 function library(): Promise<DataLibrary> {

@@ -27,6 +27,7 @@ import {
   type H5Module,
   type StoredCrop,
 } from './h5-reader';
+import { memfsTarget } from './export-targets';
 import { ResearchH5Writer, RESEARCH_DATASET_MAX } from './h5-writer';
 
 export interface DecodedImage {
@@ -966,24 +967,7 @@ export class DataLibrary {
 
   /** An in-memory (MEMFS) export target: the finished file comes back as bytes. */
   private scratchTarget(fileName: string): ExportTarget {
-    const path = this.env.scratchPath(fileName);
-    const FS = this.env.module.FS;
-    const remove = () => {
-      try {
-        FS.unlink(path);
-      } catch {
-        /* scratch already gone */
-      }
-    };
-    return {
-      path,
-      finish: async () => {
-        const bytes = FS.readFile(path);
-        remove();
-        return { name: fileName, size: bytes.length, bytes };
-      },
-      discard: async () => remove(),
-    };
+    return memfsTarget(this.env.module, this.env.scratchPath(fileName), fileName);
   }
 
   private async writeH5(chosen: SourceEntry[], path: string, ctx?: TaskContext): Promise<void> {
