@@ -6,6 +6,8 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import h5wasm from 'h5wasm/node';
+import { H5FileReader } from '../src/workers/data/h5-reader';
 import { pythonHas, verifyResearchH5 } from './python';
 import { expect, test } from './studio';
 
@@ -35,6 +37,21 @@ test('saves the research-layout HDF5 into the picked file, which h5py reads', as
   expect(bytes.slice(0, 8)).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
   const out = join(mkdtempSync(join(tmpdir(), 'spatter-e2e-')), 'picked.h5');
   writeFileSync(out, Uint8Array.from(bytes));
+  // Read back with h5wasm (Node): the datasets, and the crops byte for byte against the fixtures'.
+  const module = await h5wasm.ready;
+  const back = H5FileReader.open(h5wasm, module, out, 'picked.h5');
+  const low = H5FileReader.open(h5wasm, module, fx('left_low_0.h5'), 'left_low_0.h5');
+  try {
+    expect(back.datasets.map((d) => [d.name, d.count])).toEqual([
+      ['spatter_high_flow_0', 237],
+      ['spatter_low_flow_0', 101],
+    ]);
+    const ds = back.dataset('spatter_low_flow_0');
+    for (const i of [0, 50, 100]) expect(back.readBytes(ds, i)).toEqual(low.readBytes(low.datasets[0]!, i));
+  } finally {
+    back.close();
+    low.close();
+  }
   test.skip(!pythonHas('h5py, cv2'), 'python3-h5py / python3-opencv are not installed');
   const report = verifyResearchH5(out);
   expect(
