@@ -177,6 +177,41 @@ if (wanted('extract-long') && !existsSync(path.join(here, '.data/long/spatter_lo
 const userAgent = await runPageScenarios();
 if (!skipReference) await runReferences();
 
+// Ratios to the yardsticks, where both figures were measured in this run.
+const byName = new Map(results.map((r) => [r.name, r]));
+for (const r of [...results]) {
+  const m = r.name.match(/^extract\.fps\.([a-z0-9]+\.[a-z]+)(\.[a-z0-9-]+)?$/);
+  const native = m && byName.get(`extract.native.fps.${m[1]}`);
+  if (native && native.value > 0) {
+    results.push({
+      scenario: 'ratios',
+      name: `extract.ratio_to_native.${m[1]}${m[2] ?? ''}`,
+      value: Math.round((100 * r.value) / native.value) / 100,
+      unit: 'x',
+      note: `${r.name} ${r.value} / ${native.name} ${native.value} frames/s; target >= 0.5`,
+    });
+  }
+}
+
+// The data-parallel training step against the better of PyTorch on one thread and on every core.
+for (const r of [...results]) {
+  const m = r.name.match(/^train\.lenet5\.wasm\.workers(\d+)\.b256$/);
+  if (!m) continue;
+  const torch = ['torch.lenet5.step.b256', `torch.lenet5.step.b256.threads${m[1]}`]
+    .map((n) => byName.get(n))
+    .filter((t) => t && t.value > 0)
+    .sort((a, b) => b.value - a.value)[0];
+  if (torch) {
+    results.push({
+      scenario: 'ratios',
+      name: `train.lenet5.ratio_to_torch.workers${m[1]}`,
+      value: Math.round((100 * r.value) / torch.value) / 100,
+      unit: 'x',
+      note: `${r.name} ${r.value} / ${torch.name} ${torch.value} img/s (the better PyTorch); target >= 1.0`,
+    });
+  }
+}
+
 const out = {
   date: new Date().toISOString(),
   machine: {

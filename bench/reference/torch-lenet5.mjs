@@ -12,6 +12,7 @@
 // Needs Debian's /usr/bin/python3 with python3-torch, python3-torchvision, python3-h5py and python3-opencv.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wasmStepBench } from '../../scripts/train/wasm-step-bench.mjs';
@@ -44,6 +45,18 @@ async function stepFigures() {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const t = JSON.parse(out.trim().split('\n').at(-1));
+  // PyTorch on every core (its intra-op threads), the yardstick of train.lenet5.wasm.workers<N>.b256.
+  const cores = os.cpus().length;
+  const all = JSON.parse(
+    execFileSync(
+      '/usr/bin/python3',
+      [path.join(root, 'scripts/train/torch_step_bench.py'), '--threads', String(cores)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+      .trim()
+      .split('\n')
+      .at(-1),
+  );
   const w = await wasmStepBench({ batch: 256, steps: 40 });
   const how = '40 timed steps after 5 warm-up on a fixed batch of 256';
   return [
@@ -52,6 +65,12 @@ async function stepFigures() {
       value: t.img_per_s,
       unit: 'img/s',
       note: `PyTorch ${t.torch}, ${t.threads} thread(s), ${how}, 3 channels; ${t.cpu_ms_per_step} ms CPU / ${t.ms_per_step} ms wall per step`,
+    },
+    {
+      name: `torch.lenet5.step.b256.threads${cores}`,
+      value: all.img_per_s,
+      unit: 'img/s',
+      note: `PyTorch ${all.torch}, ${all.threads} threads (all cores), ${how}; ${all.ms_per_step} ms wall per step`,
     },
     {
       name: 'torch.lenet5.step.b256.per_cpu_s',

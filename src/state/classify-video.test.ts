@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { datesFromPerFrameCounts } from '../core/eval/timeline';
 import { parseSpatterAtFrameCsv } from '../core/extract/csv';
+import { cropBlobs, CropSpooler } from '../core/data/crop-chunks';
 import { VideoCropCollector } from './classify-video';
 
 /** Batches as the worker sends them: per-frame counts from firstFrame and one crop per counted spatter. */
@@ -37,7 +38,7 @@ describe('VideoCropCollector', () => {
       for (const b of batches(counts, 0, sizes)) c.push(b);
       expect(c.frames).toEqual(want.frames);
       expect(c.layers).toEqual(want.layers);
-      expect(c.crops).toHaveLength(237);
+      expect(c.spool.count).toBe(237);
     }
   });
 
@@ -49,5 +50,25 @@ describe('VideoCropCollector', () => {
     expect(c.frames).toEqual([100, 101, 101, 102, 113, 113, 113, 114]);
     expect(c.layers).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
     expect(c.layers).toEqual(datesFromPerFrameCounts(counts, 5).layers);
+  });
+
+  it('spools the crops into Blob chunks and hands any range back in order', async () => {
+    const counts = parseSpatterAtFrameCsv(
+      readFileSync('e2e/fixtures/ref_high_mp4_spatter_at_frame.csv', 'utf8'),
+      'ref_high_mp4_spatter_at_frame.csv',
+    );
+    const c = new VideoCropCollector(0, 700, new CropSpooler(50));
+    for (const b of batches(counts, 0, [7])) c.push(b);
+    const chunks = c.spool.chunks();
+    expect(chunks.length).toBe(5); // 237 crops, 50 a chunk
+    const bytesOf = async (blobs: Blob[]) =>
+      Promise.all(blobs.map(async (b) => Array.from(new Uint8Array(await b.arrayBuffer()))));
+    // Each stand-in crop is one byte: its frame (mod 256).
+    expect(await bytesOf(cropBlobs(chunks, 0, 237))).toEqual(c.frames.map((f) => [f & 255]));
+    const across = cropBlobs(chunks, 45, 105);
+    expect(across).toHaveLength(60);
+    expect(across[0]!.type).toBe('image/jpeg');
+    expect(await bytesOf(across)).toEqual(c.frames.slice(45, 105).map((f) => [f & 255]));
+    expect(cropBlobs(chunks, 230, 300)).toHaveLength(7);
   });
 });

@@ -1,7 +1,9 @@
 // Classify a build video from the Evaluate area: the extraction worker finds every spatter crop with the same
 // pipeline and options as the Extract area (nothing of it is duplicated here), and each crop is dated by its
-// frame and by its layer with the research's layer rule, ready for the eval store's classifyVideoCrops.
+// frame and by its layer with the research's layer rule, ready for the eval store's classifyVideoCrops. The crops
+// are spooled into Blob chunks as Extract does (core/data/crop-chunks), so a long build video does not grow the tab.
 import type { ExtractConfig } from '../core/config/config';
+import { CropSpooler } from '../core/data/crop-chunks';
 import { LayerCounter } from '../core/extract/layers';
 import { extractOptionsFrom } from '../core/extract/options';
 import type { ExtractBatch, ExtractedCrop, ExtractOptions } from '../workers/extract/api';
@@ -12,7 +14,6 @@ import type { VideoCropsInput } from './eval-store';
 
 /** Crops, frames and layers collected from a stream of extraction batches. */
 export class VideoCropCollector {
-  readonly crops: Uint8Array[] = [];
   readonly frames: number[] = [];
   readonly layers: number[] = [];
   private readonly counter: LayerCounter;
@@ -21,6 +22,8 @@ export class VideoCropCollector {
   constructor(
     private readonly startFrame: number,
     layerGap: number,
+    /** The crops' JPEG bytes, in Blob chunks (only the current chunk's crops are held as arrays). */
+    readonly spool = new CropSpooler(),
   ) {
     this.counter = new LayerCounter(layerGap);
   }
@@ -35,7 +38,7 @@ export class VideoCropCollector {
       if (n > 0) layerOf.set(frame, layer);
     });
     for (const c of b.crops) {
-      this.crops.push(c.jpeg);
+      this.spool.push(c.jpeg);
       this.frames.push(c.frame);
       this.layers.push(layerOf.get(c.frame) ?? this.counter.layers);
     }
@@ -66,7 +69,7 @@ export async function extractVideoCrops(
   });
   return {
     videoName: file.name,
-    crops: collected.crops,
+    chunks: collected.spool.chunks(),
     frames: collected.frames,
     layers: collected.layers,
     totalFrames: summary.info.packetCount,

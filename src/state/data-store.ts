@@ -11,7 +11,7 @@ import type { SplitOptions } from '../core/data/splits';
 import type { TrainingArrays } from '../core/data/training-arrays';
 import type { Progress } from '../workers/task';
 import { dataWorker } from '../workers/data/client';
-import type { OpenError, SourceSummary, SplitSummary } from '../workers/data/data-library';
+import type { ExportedFile, OpenError, SourceSummary, SplitSummary } from '../workers/data/data-library';
 import { notifyError, useNotices } from './notices-store';
 import { useSettings } from './settings-store';
 import { useSourceFiles } from './source-files';
@@ -71,7 +71,8 @@ export interface DataState {
   buildTrainingArrays(opts?: BuildOptions): Promise<TrainingArrays>;
   importCsv(text: string, fileName: string): Promise<void>;
   exportCsv(shuffled: boolean): Promise<string>;
-  exportH5(sourceIds: string[], fileName: string, opts?: BuildOptions): Promise<Uint8Array>;
+  /** The research-layout file, written to disk (OPFS) by the worker where it can: see ui/shared/save-file. */
+  exportH5(sourceIds: string[], fileName: string, opts?: BuildOptions): Promise<ExportedFile>;
 }
 
 /** "1:1" → [1, 1]; empty → null; malformed → null with a notice. */

@@ -2,6 +2,7 @@
 // training arrays, test by default, or labelled images dropped in), the predictions and every figure derived
 // from them at the current decision threshold, and the exports.
 import { create } from 'zustand';
+import { cropBlobs, type CropChunk } from '../core/data/crop-chunks';
 import type { SplitArrays, TrainingArrays } from '../core/data/training-arrays';
 import { allMetricsCsv, configDiff } from '../core/eval/compare';
 import { predictionsToCsv } from '../core/eval/csv';
@@ -133,10 +134,13 @@ export interface EvalState {
   downloadVideoCsv(kind: 'crops' | 'frames' | 'layers'): void;
 }
 
-/** What the extraction hands over for one video: the crops (JPEG bytes) and where each was found. */
+/** Crops of a build video decoded and classified at once (bounds the images held, whatever the video's length). */
+const VIDEO_BATCH = 4096;
+
+/** What the extraction hands over for one video: the crops (JPEG bytes, spooled in Blob chunks) and where each was found. */
 export interface VideoCropsInput {
   videoName: string;
-  crops: Uint8Array[];
+  chunks: CropChunk[];
   /** Frame index of each crop. */
   frames: number[];
   /** Layer index of each crop. */
@@ -654,7 +658,8 @@ export const useEval = create<EvalState>((set, get) => {
       const s = get();
       const model = chosenModel(input.videoName);
       if (!model) return null;
-      if (input.crops.length !== input.frames.length || input.crops.length !== input.layers.length) {
+      const n = input.chunks.reduce((a, c) => a + c.sizes.length, 0);
+      if (n !== input.frames.length || n !== input.layers.length) {
         notifyError(
           `The extraction of ${input.videoName} is inconsistent`,
           'Crops, frames and layers differ in count.',
@@ -664,36 +669,48 @@ export const useEval = create<EvalState>((set, get) => {
       const signal = restartJob();
       const side = cacheSide(s);
       try {
-        set({ busy: { what: `Decoding the crops of ${input.videoName}` } });
-        const blobs = input.crops.map(
-          (c) => new Blob([c.slice().buffer as ArrayBuffer], { type: 'image/jpeg' }),
-        );
-        const names = input.crops.map((_, i) => String(i));
-        const decoded = await evalWorker.run('decodeImages', [blobs, names, side], {
-          signal,
-          onProgress: (p) => set({ busy: { what: `Decoding the crops of ${input.videoName}`, progress: p } }),
-        });
-        set({ busy: { what: `Classifying the crops of ${input.videoName}` } });
-        const probs = await evalWorker.run('classifyCrops', [model.key, decoded.x, side, false], {
-          signal,
-          onProgress: (p) =>
-            set({ busy: { what: `Classifying the crops of ${input.videoName}`, progress: p } }),
-        });
+        // A batch at a time (decode, then classify), so only one batch's images are held whatever the video's
+        // length; the crops are Blob slices of the spooled chunks.
         const k = model.info.numOutputs;
-        const black = allBlackFlags(decoded.x, side);
-        const predictions: CropPrediction[] = decoded.names.map((name, j) => {
-          const i = Number(name);
-          return {
-            frame: input.frames[i]!,
-            layer: input.layers[i]!,
-            probability: k === 1 ? probs[j]! : probs[j * k + 1]!,
-            ...(black[j] ? { black: true } : {}),
-          };
-        });
-        if (decoded.failed.length) {
-          notifyError(
-            `${decoded.failed.length} crops of ${input.videoName} could not be decoded and were skipped`,
-          );
+        const predictions: CropPrediction[] = [];
+        let failed = 0;
+        for (let start = 0; start === 0 || start < n; start += VIDEO_BATCH) {
+          const end = Math.min(n, start + VIDEO_BATCH);
+          const blobs = cropBlobs(input.chunks, start, end);
+          const names = blobs.map((_, i) => String(start + i));
+          const overall = (p: Progress): Progress => ({
+            ...p,
+            done: start + p.done,
+            total: n,
+            unit: 'crops',
+          });
+          const decodeWhat = `Decoding the crops of ${input.videoName}`;
+          set({ busy: { what: decodeWhat, progress: overall({ done: 0 }) } });
+          const decoded = await evalWorker.run('decodeImages', [blobs, names, side], {
+            signal,
+            onProgress: (p) => set({ busy: { what: decodeWhat, progress: overall(p) } }),
+          });
+          const classifyWhat = `Classifying the crops of ${input.videoName}`;
+          set({ busy: { what: classifyWhat, progress: overall({ done: 0 }) } });
+          const probs = await evalWorker.run('classifyCrops', [model.key, decoded.x, side, false], {
+            signal,
+            onProgress: (p) => set({ busy: { what: classifyWhat, progress: overall(p) } }),
+          });
+          const black = allBlackFlags(decoded.x, side);
+          decoded.names.forEach((name, j) => {
+            const i = Number(name);
+            predictions.push({
+              frame: input.frames[i]!,
+              layer: input.layers[i]!,
+              probability: k === 1 ? probs[j]! : probs[j * k + 1]!,
+              ...(black[j] ? { black: true } : {}),
+            });
+          });
+          failed += decoded.failed.length;
+          if (end >= n) break;
+        }
+        if (failed) {
+          notifyError(`${failed} crops of ${input.videoName} could not be decoded and were skipped`);
         }
         const video: VideoClassification = {
           videoName: input.videoName,
@@ -736,7 +753,7 @@ export const useEval = create<EvalState>((set, get) => {
         set({ busy: null });
         return null;
       }
-      if (input.crops.length === 0) {
+      if (input.frames.length === 0) {
         useNotices.getState().notify({
           kind: 'warning',
           title: `${file.name}: no spatter was found, so there is nothing to classify`,

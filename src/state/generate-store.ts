@@ -53,9 +53,10 @@ function isAbort(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';
 }
 
-function fileOf(fileName: string, bytes: Uint8Array, type: string, detail: string): GeneratedFile {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  return { fileName, url, bytes: bytes.byteLength, detail };
+/** A download of bytes, or of a Blob as it is (an OPFS File stays on disk: the object URL reads it from there). */
+function fileOf(fileName: string, data: Uint8Array | Blob, type: string, detail: string): GeneratedFile {
+  const blob = data instanceof Blob ? data : new Blob([data as BlobPart], { type });
+  return { fileName, url: URL.createObjectURL(blob), bytes: blob.size, detail };
 }
 
 export const useGenerateStore = create<GenerateState>((set, get) => ({
@@ -140,21 +141,17 @@ export const useGenerateStore = create<GenerateState>((set, get) => ({
       );
       const files: GeneratedFile[] = [];
       for (const cls of r.classes) {
-        if (cls.h5) {
+        const h5 = cls.h5?.file ?? cls.h5?.bytes;
+        if (h5) {
           files.push(
-            fileOf(
-              cls.fileName,
-              cls.h5,
-              'application/x-hdf5',
-              `${cls.crops.length} crops, class ${cls.label}`,
-            ),
+            fileOf(cls.fileName, h5, 'application/x-hdf5', `${cls.count} crops, class ${cls.label}`),
           );
         }
         if (c.addToLibrary) {
           await useDataStore.getState().addMemorySource({
             name: cls.fileName.replace(/\.h5$/, ''),
             label: cls.label,
-            crops: cls.crops,
+            chunks: cls.chunks,
             origin: `synthetic, seed ${c.seed}`,
           });
         }

@@ -106,7 +106,9 @@ export async function currentJobData(
       });
       continue;
     }
-    const bytes = await data.exportH5([s.id], loc.file, opts);
+    const exported = await data.exportH5([s.id], loc.file, opts);
+    // The zip is made in memory anyway: read the file the export wrote (to disk where the browser offers it).
+    const bytes = exported.bytes ?? new Uint8Array(await exported.file!.arrayBuffer());
     files[path] = bytes;
     fileInfo.push({
       path,

@@ -1,6 +1,7 @@
-// Bench: the whole extraction path (demux + WebCodecs decode + RGBA + opencv.js detect + crop + JPEG) in the
+// Bench: the whole extraction path (demux + WebCodecs decode + RGBA + SIMD kernels / opencv.js detect + crop + JPEG) in the
 // extract workers (one per core, and one alone) on the 640x360 fixtures (H.264 and VP9, both flows), frames/s, with the fidelity against the
-// native OpenCV reference CSVs for each way of reading frame pixels. Compare with bench/reference/extract-native.mjs.
+// native OpenCV reference CSVs for each way of reading frame pixels, and where each millisecond of a frame goes.
+// Compare with bench/reference/extract-native.mjs (bench/run.mjs prints the ratio).
 import highMp4 from '../../../e2e/fixtures/spatter_high_flow.mp4?url';
 import highWebm from '../../../e2e/fixtures/spatter_high_flow.webm?url';
 import lowMp4 from '../../../e2e/fixtures/spatter_low_flow.mp4?url';
@@ -19,7 +20,7 @@ import { defaultConfig } from '../../core/config/config';
 import { extractOptionsFrom } from '../../core/extract/options';
 import { extractWorker } from '../../workers/extract/client';
 import { extractVideo } from '../../workers/extract/parallel';
-import type { ExtractBatch } from '../../workers/extract/api';
+import type { ExtractBatch, ExtractStages } from '../../workers/extract/api';
 import type { PixelPath } from '../../workers/video/frame-pixels';
 import type { BenchRecord, BenchScenario } from '../types';
 
@@ -57,6 +58,25 @@ const videos = [
 // The bench driver may ask for other pixel paths (scripts/extract/run-scenario.mjs sets this global).
 const paths = (): PixelPath[] =>
   (globalThis as { __extractPixelPaths?: PixelPath[] }).__extractPixelPaths ?? ['i420-swscale', 'copy-rgba'];
+
+const STAGES = [
+  ['demux', 'demuxMs'],
+  ['decode', 'decodeMs'],
+  ['copy', 'copyMs'],
+  ['colour', 'convertMs'],
+  ['kernels', 'kernelsMs'],
+  ['contours', 'contoursMs'],
+  ['crop', 'cropMs'],
+  ['jpeg', 'jpegMs'],
+] as const;
+
+/** Milliseconds per frame pair of each stage (worker time: with several workers the sum of theirs). */
+function stageFigures(st: ExtractStages, pairs: number) {
+  const per = (ms: number) => Math.round((1000 * ms) / Math.max(1, pairs)) / 1000;
+  const stages = STAGES.map(([label, key]) => ({ label, ms: per(st[key]) }));
+  const accounted = STAGES.reduce((a, [, key]) => a + (key === 'jpegMs' ? 0 : st[key]), 0);
+  return { stages, total: per(st.totalMs), other: per(st.totalMs - accounted) };
+}
 
 /** The runs per video: the studio's default (one worker per core) and one worker, for each pixel path. */
 function runs(): { path: PixelPath; workers: number; suffix: string }[] {
@@ -110,6 +130,20 @@ export const scenario: BenchScenario = {
         log(
           `${v.name} ${label}: ${s.framesPerSecond.toFixed(0)} frames/s, ${s.pairs} pairs, ${s.crops} crops; counts equal on ${(100 * r.countAgreement).toFixed(1)}% of frames, ${(100 * r.boxRecall).toFixed(1)}% of ${r.referenceBoxes} reference boxes matched (IoU>=0.7), ${r.studioBoxes} studio boxes; mismatches ${JSON.stringify(r.countMismatches.slice(0, 6))}`,
         );
+        const f = stageFigures(s.stages, s.pairs);
+        log(
+          `${v.name} ${label}: ms per frame (worker time${s.workers > 1 ? `, ${s.workers} workers summed` : ''}) ` +
+            f.stages.map((x) => `${x.label} ${x.ms}`).join(', ') +
+            `, other ${f.other}; total ${f.total}; pixel stages on ${s.stages.simdKernels ? 'SIMD kernels' : 'opencv.js'} (jpeg overlaps the others)`,
+        );
+        for (const x of f.stages) {
+          records.push({
+            name: `extract.stage_ms.${v.key}${run.suffix}.${x.label}`,
+            value: x.ms,
+            unit: 'ms/frame',
+            note: `${label}; worker time per frame pair${x.label === 'jpeg' ? ' (in flight, overlaps detection)' : ''}`,
+          });
+        }
         records.push({
           name: `extract.fps.${v.key}${run.suffix}`,
           value: Math.round(s.framesPerSecond),

@@ -29,7 +29,12 @@ export const scenario: BenchScenario = {
     for (const c of set.classes) {
       await useDataStore
         .getState()
-        .addMemorySource({ name: `incremental_${c.flow}`, label: c.label, crops: c.crops, origin: 'bench' });
+        .addMemorySource({
+          name: `incremental_${c.flow}`,
+          label: c.label,
+          chunks: c.chunks,
+          origin: 'bench',
+        });
     }
     useSettings.getState().setOverrides('model.name=lenet5');
     await useRegistry.getState().load();

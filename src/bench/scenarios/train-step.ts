@@ -1,5 +1,5 @@
 // Bench: LeNet5 training throughput (one step = forward, backward, Adam) at batch 256 on each tfjs backend,
-// each in its own train worker. A backend that is missing or cannot train yet gets value 0 and a note.
+// each in its own train worker, and on wasm data-parallel across one worker per core. A backend that is missing or cannot train yet gets value 0 and a note.
 import { BACKENDS, type BackendName } from '../../core/backends/backends';
 import { createTrainWorker } from '../../workers/train/client';
 import type { BenchRecord, BenchScenario } from '../types';
@@ -49,6 +49,25 @@ export const scenario: BenchScenario = {
             unit: 'img/s',
             note: 'batch [256,32,32,3] (grey replicated to 3 channels, no folding)',
           });
+          // Data-parallel on every core: shard workers beside this one, gradients combined each step.
+          const cores = navigator.hardwareConcurrency || 1;
+          if (cores > 1) {
+            const par = await worker.api.benchStep(backend, {
+              batch: BATCH,
+              ...STEPS[backend],
+              workers: cores,
+            });
+            const parName = `train.lenet5.wasm.workers${par.workers}.b${BATCH}`;
+            log(
+              `${parName}: ${par.imgPerSec.toFixed(1)} img/s (${par.msPerStep.toFixed(0)} ms/step, loss ${par.firstLoss.toFixed(4)} -> ${par.lastLoss.toFixed(4)}); ${(par.imgPerSec / r.imgPerSec).toFixed(2)}x one worker`,
+            );
+            out.push({
+              name: parName,
+              value: Math.round(par.imgPerSec * 10) / 10,
+              unit: 'img/s',
+              note: `data-parallel: ${par.workers} workers (one per core), the batch in ${par.workers} shards, gradients combined each step, one Adam update; ${par.msPerStep.toFixed(0)} ms/step; ${(par.imgPerSec / r.imgPerSec).toFixed(2)}x one worker; yardstick torch.lenet5.step.b256.threads${cores}`,
+            });
+          }
         }
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);

@@ -144,3 +144,28 @@ export class ChunkedCropList implements CropList {
     return out;
   }
 }
+
+/** Crops [start, end) of spooled chunks as Blobs (slices: their bytes stay in the blob store, nothing is read). */
+export function cropBlobs(
+  chunks: readonly CropChunk[],
+  start: number,
+  end: number,
+  type = 'image/jpeg',
+): Blob[] {
+  const out: Blob[] = [];
+  let first = 0;
+  for (const c of chunks) {
+    const last = first + c.sizes.length;
+    if (last > start && first < end) {
+      let at = 0;
+      for (let i = 0; i < c.sizes.length; i++) {
+        const k = first + i;
+        if (k >= start && k < end) out.push(c.blob.slice(at, at + c.sizes[i]!, type));
+        at += c.sizes[i]!;
+      }
+    }
+    first = last;
+    if (first >= end) break;
+  }
+  return out;
+}

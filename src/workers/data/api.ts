@@ -18,10 +18,13 @@ import {
   type CacheFile,
   type CropQuery,
   type DecodedImage,
+  type ExportedFile,
+  type ExportTarget,
   type LibraryEnv,
   type MemorySource,
 } from './data-library';
-import type { StoredCrop } from './h5-reader';
+import type { H5Module, StoredCrop } from './h5-reader';
+import { freshOpfsFolder, opfsTarget } from './export-targets';
 import { BlobBlockCache } from './blob-block-cache';
 
 const tasks = new TaskRegistry();
@@ -112,6 +115,13 @@ async function openCacheFile(name: string): Promise<CacheFile> {
   };
 }
 
+// ---- exports written to disk (OPFS, export-targets.ts) ----
+
+/** Each export empties the folder first: an earlier export may be downloading until the next one starts. */
+async function exportTarget(module: H5Module, fileName: string): Promise<ExportTarget> {
+  return opfsTarget(module, await freshOpfsFolder('exports'), fileName);
+}
+
 function library(): Promise<DataLibrary> {
   libraryPromise ??= (async () => {
     const h5 = (await import('h5wasm')).default;
@@ -148,7 +158,9 @@ function library(): Promise<DataLibrary> {
       encodeJpeg: encodeJpegInWorker,
       readBlob: readBlobSync,
       scratchPath: (name) => `/scratch-${Date.now()}-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
-      ...(opfsAvailable() ? { openCacheFile } : {}),
+      ...(opfsAvailable()
+        ? { openCacheFile, exportTarget: (name: string) => exportTarget(module, name) }
+        : {}),
     };
     return new DataLibrary(env);
   })();
@@ -299,11 +311,11 @@ export const api = {
     return (await library()).importCsv(text);
   },
 
-  /** Research-layout HDF5 of the chosen sources (all when empty), as bytes. */
-  exportH5(sourceIds: string[], fileName: string, opts?: TaskOptions): Promise<Uint8Array> {
+  /** Research-layout HDF5 of the chosen sources (all when empty): an OPFS file where there is OPFS, else bytes. */
+  exportH5(sourceIds: string[], fileName: string, opts?: TaskOptions): Promise<ExportedFile> {
     return runTask(tasks, opts, async (ctx) => {
-      const bytes = await (await library()).exportH5(sourceIds, fileName, ctx);
-      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+      const out = await (await library()).exportH5(sourceIds, fileName, ctx);
+      return out.bytes ? Comlink.transfer(out, [out.bytes.buffer as ArrayBuffer]) : out;
     });
   },
 };

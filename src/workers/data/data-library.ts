@@ -39,6 +39,7 @@ import {
   type H5Module,
   type StoredCrop,
 } from './h5-reader';
+import { memfsTarget } from './export-targets';
 import { ResearchH5Writer, RESEARCH_DATASET_MAX } from './h5-writer';
 
 export interface DecodedImage {
@@ -58,8 +59,13 @@ export interface LibraryEnv {
   decode(bytes: Uint8Array): Promise<DecodedImage>;
   /** Encode pixels as JPEG (for exporting image stacks in the research layout). */
   encodeJpeg(img: DecodedImage): Promise<Uint8Array>;
-  /** A scratch path for writing exports (MEMFS in the worker, a temp file in Node). */
+  /** A scratch path for writing exports where there is no `exportTarget` (MEMFS: the file is held in memory). */
   scratchPath(name: string): string;
+  /**
+   * A disk-backed place to write an export (OPFS through a sync-file mount in the worker), so a file of any
+   * size is written in bounded memory. Absent: the scratch path.
+   */
+  exportTarget?(fileName: string): Promise<ExportTarget>;
   /**
    * A disk-backed store for a large decode cache (OPFS in the worker), so a full-scale set's cache (~1 GB at
    * 600k crops) and the training arrays built from it are not both in memory. Absent: memory only.
@@ -69,6 +75,21 @@ export interface LibraryEnv {
   fileCacheMinBytes?: number;
   /** Synchronous Blob reads, for sources kept as crop chunks (FileReaderSync in the worker). */
   readBlob?: ReadBlobSync;
+}
+
+/** Where an export is written: a path in h5wasm's file system, and how the finished file is handed out. */
+export interface ExportTarget {
+  path: string;
+  finish(): Promise<ExportedFile>;
+  discard(): Promise<void>;
+}
+
+/** A finished export: a disk-backed file (OPFS) where there was one, else its bytes. */
+export interface ExportedFile {
+  name: string;
+  size: number;
+  file?: Blob;
+  bytes?: Uint8Array;
 }
 
 /** Crops given to the library directly: as byte arrays, or as Blob chunks (extraction of long videos). */
@@ -1292,11 +1313,29 @@ export class DataLibrary {
 
   /**
    * Write the chosen sources (all when empty) as one research-layout HDF5 file: each source's crops in
-   * datasets `<source>_<n>` of at most 10,000. Image stacks are JPEG-encoded. Returns the file's bytes.
+   * datasets `<source>_<n>` of at most 10,000. Image stacks are JPEG-encoded. Written to the env's export target
+   * (disk) where it has one, holding one dataset at a time, else in memory.
    */
-  async exportH5(sourceIds: string[], fileName: string, ctx?: TaskContext): Promise<Uint8Array> {
+  async exportH5(sourceIds: string[], fileName: string, ctx?: TaskContext): Promise<ExportedFile> {
     const chosen = sourceIds.length ? sourceIds.map((id) => this.source(id)) : this.sources;
-    const path = this.env.scratchPath(fileName);
+    const target = this.env.exportTarget
+      ? await this.env.exportTarget(fileName)
+      : this.scratchTarget(fileName);
+    try {
+      await this.writeH5(chosen, target.path, ctx);
+    } catch (e) {
+      await target.discard();
+      throw e;
+    }
+    return target.finish();
+  }
+
+  /** An in-memory (MEMFS) export target: the finished file comes back as bytes. */
+  private scratchTarget(fileName: string): ExportTarget {
+    return memfsTarget(this.env.module, this.env.scratchPath(fileName), fileName);
+  }
+
+  private async writeH5(chosen: SourceEntry[], path: string, ctx?: TaskContext): Promise<void> {
     const writer = await ResearchH5Writer.create(this.env.lib, path);
     const total = chosen.reduce((a, s) => a + s.datasets.reduce((b, d) => b + d.count, 0), 0);
     let done = 0;
@@ -1349,13 +1388,5 @@ export class DataLibrary {
     } finally {
       writer.close();
     }
-    const FS = this.env.module.FS;
-    const bytes = FS.readFile(path);
-    try {
-      FS.unlink(path);
-    } catch {
-      /* scratch already gone */
-    }
-    return bytes;
   }
 }

@@ -10,6 +10,7 @@ import { openVideo, VideoError, type OpenedVideo, type VideoInfo } from '../vide
 import { FramePixels, type PixelPath } from '../video/frame-pixels';
 import type { CoreExtractOptions } from '../../core/extract/options';
 import { SpatterDetector, type ContourResult } from './detector';
+import { compileDetectKernels } from './kernels/pixel-kernels';
 import type { OpenCv } from './opencv-ready';
 
 /** The run's options: the research algorithm's and the run's (core/extract/options) plus how pixels are read. */
@@ -36,6 +37,46 @@ export interface ExtractBatch {
   preview?: { frame: number; bitmap: ImageBitmap; boxes: Box[] };
 }
 
+/**
+ * Where a run's milliseconds went, summed over its frames (and over workers when merged): the bench divides by
+ * the pairs. decode is the time waiting for the next decoded frame less the demuxer's share; jpeg is the time each
+ * encode was in flight (they overlap detection, so it is not on the critical path one for one).
+ */
+export interface ExtractStages {
+  demuxMs: number;
+  decodeMs: number;
+  /** VideoFrame.copyTo out of the decoder. */
+  copyMs: number;
+  /** I420 -> RGBA (or the browser's RGBA copy into the frame buffer). */
+  convertMs: number;
+  /** absdiff, grey, blur, threshold, dilate. */
+  kernelsMs: number;
+  /** findContours, areas, rects, colour sums. */
+  contoursMs: number;
+  /** Cutting crops out of the frame. */
+  cropMs: number;
+  jpegMs: number;
+  /** The whole run in the worker (wall clock). */
+  totalMs: number;
+  /** Whether the pixel stages ran on the SIMD kernels (else opencv.js). */
+  simdKernels: boolean;
+}
+
+export function emptyStages(): ExtractStages {
+  return {
+    demuxMs: 0,
+    decodeMs: 0,
+    copyMs: 0,
+    convertMs: 0,
+    kernelsMs: 0,
+    contoursMs: 0,
+    cropMs: 0,
+    jpegMs: 0,
+    totalMs: 0,
+    simdKernels: false,
+  };
+}
+
 export interface ExtractSummary {
   info: VideoInfo;
   /** Frames decoded (the decoder's output count). */
@@ -50,6 +91,7 @@ export interface ExtractSummary {
   complete: boolean;
   /** Workers that shared the video. */
   workers: number;
+  stages: ExtractStages;
 }
 
 export interface InspectResult {
@@ -84,7 +126,9 @@ function opencv(): Promise<{ cv: OpenCv }> {
 async function encodeJpeg(
   crop: { rgba: Uint8ClampedArray; width: number; height: number },
   quality: number,
+  stages: ExtractStages,
 ): Promise<Uint8Array> {
+  const t0 = performance.now();
   // A canvas per crop, so several encodes can be in flight while the next frames are detected. willReadFrequently
   // keeps it in memory: a GPU-backed canvas costs 1-3 ms per crop to set up and upload (0.15 ms this way).
   const canvas = new OffscreenCanvas(crop.width, crop.height);
@@ -92,7 +136,9 @@ async function encodeJpeg(
   if (!ctx) throw new Error('This browser cannot encode JPEG in a worker (no OffscreenCanvas 2D)');
   ctx.putImageData(new ImageData(crop.rgba as Uint8ClampedArray<ArrayBuffer>, crop.width, crop.height), 0, 0);
   const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: quality / 100 });
-  return new Uint8Array(await blob.arrayBuffer());
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  stages.jpegMs += performance.now() - t0;
+  return bytes;
 }
 
 async function waitIfPaused(ctx: TaskContext): Promise<void> {
@@ -117,7 +163,7 @@ async function withVideo<T>(file: Blob, name: string, fn: (v: OpenedVideo) => Pr
 export const api = {
   /** Load opencv.js now (compiling it takes a moment), so a run that follows starts at once. */
   async warmUp(): Promise<boolean> {
-    await opencv();
+    await Promise.all([opencv(), compileDetectKernels()]);
     return true;
   },
 
@@ -138,10 +184,14 @@ export const api = {
       running.add(id);
       ctx.signal.addEventListener('abort', () => running.delete(id));
       const { cv } = await opencv();
+      const kernels = await compileDetectKernels();
       return withVideo(file, name, async (video) => {
         const { info } = video;
         const pixels = new FramePixels(o.pixelPath);
-        const det = new SpatterDetector(cv, info.width, info.height, o);
+        const det = new SpatterDetector(cv, info.width, info.height, o, kernels);
+        const stages = { ...emptyStages(), simdKernels: det.usesKernels };
+        const sink = det.i420Sink();
+        const demux = { demuxMs: 0 };
         const end = o.endFrame > 0 ? o.endFrame : Infinity;
         const pairLimit = o.limit > 0 ? o.limit : Infinity;
         const totalPairs = Math.min(pairLimit, Math.min(end, info.packetCount - 1) - o.startFrame);
@@ -180,27 +230,33 @@ export const api = {
             message: `${info.fileName}: frame ${o.startFrame + pairs} / ${o.startFrame + totalPairs}, ${(pairs / Math.max(s, 1e-3)).toFixed(0)} frames/s`,
           });
         };
+        // Iterated by hand (not for-await) to time the wait for each frame; returned in the finally below.
+        const frames = decodeFrames(video, { signal: ctx.signal, startFrame: o.startFrame, timing: demux });
         try {
-          for await (const { frame, index } of decodeFrames(video, {
-            signal: ctx.signal,
-            startFrame: o.startFrame,
-          })) {
+          for (;;) {
+            const tWait = performance.now();
+            const next = await frames.next();
+            stages.decodeMs += performance.now() - tWait;
+            if (next.done) break;
+            const { frame, index } = next.value;
             decoded++;
             try {
               if (index < o.startFrame) continue;
-              usedPath = await pixels.read(frame, det.nextFrameBuffer());
+              usedPath = await pixels.read(frame, det.nextFrameBuffer(), sink);
               if (!det.commitFrame()) continue;
               const pairFrame = index - 1;
               const r = det.detect(false);
               batch.counts.push(r.spatters.length);
               for (const s of r.spatters) {
                 batch.boxes.push({ frame: pairFrame, ...s.box });
+                const tCrop = performance.now();
                 const c = det.crop(s.box);
+                stages.cropMs += performance.now() - tCrop;
                 if (c.width > 0 && c.height > 0) {
                   const crop: ExtractedCrop = { frame: pairFrame, box: s.box, jpeg: new Uint8Array(0) };
                   batch.crops.push(crop);
                   encoding.push(
-                    encodeJpeg(c, o.jpegQuality).then((jpeg) => {
+                    encodeJpeg(c, o.jpegQuality, stages).then((jpeg) => {
                       crop.jpeg = jpeg;
                     }),
                   );
@@ -227,6 +283,7 @@ export const api = {
           }
           await flush(true);
         } finally {
+          await frames.return(undefined);
           // On cancel or failure, encodes still in flight are let go (and their failures handled here).
           void Promise.allSettled(encoding);
           det.delete();
@@ -234,6 +291,15 @@ export const api = {
           running.delete(id);
         }
         const seconds = (performance.now() - t0) / 1000;
+        Object.assign(stages, {
+          demuxMs: demux.demuxMs,
+          decodeMs: stages.decodeMs - demux.demuxMs,
+          copyMs: pixels.timing.copyMs,
+          convertMs: pixels.timing.convertMs,
+          kernelsMs: det.timing.kernelsMs,
+          contoursMs: det.timing.contoursMs,
+          totalMs: seconds * 1000,
+        });
         const wanted = o.startFrame === 0 && totalPairs === info.packetCount - 1;
         if (wanted && decoded !== info.packetCount) {
           throw new VideoError(
@@ -252,6 +318,7 @@ export const api = {
           pixelPath: usedPath,
           complete: !wanted || decoded === info.packetCount,
           workers: 1,
+          stages,
         };
       });
     });
@@ -260,16 +327,17 @@ export const api = {
   /** Every contour of one frame pair with its verdict, and the earlier frame's pixels (stepping through frames). */
   async inspectFrame(file: Blob, name: string, frame: number, o: ExtractOptions): Promise<InspectResult> {
     const { cv } = await opencv();
+    const kernels = await compileDetectKernels();
     return withVideo(file, name, async (video) => {
       const { width, height } = video.info;
       const pixels = new FramePixels(o.pixelPath);
-      const det = new SpatterDetector(cv, width, height, o);
+      const det = new SpatterDetector(cv, width, height, o, kernels);
       let rgba: Uint8ClampedArray | null = null;
       try {
         for await (const { frame: vf, index } of decodeFrames(video, { startFrame: frame })) {
           try {
             if (index < frame) continue;
-            await pixels.read(vf, det.nextFrameBuffer());
+            await pixels.read(vf, det.nextFrameBuffer(), det.i420Sink());
             if (index === frame) rgba = new Uint8ClampedArray(det.nextFrameBuffer());
             if (det.commitFrame()) {
               const r = det.detect(true);

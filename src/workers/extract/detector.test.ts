@@ -1,12 +1,15 @@
 // The opencv.js detector against the native OpenCV reference, on frames decoded by native OpenCV
-// (scripts/extract/dump_frames.py): with identical input frames the detections must be identical.
+// (scripts/extract/dump_frames.py): with identical input frames the detections must be identical, with the pixel
+// stages on opencv.js and on the SIMD kernels alike.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBoxesCsv } from '../../core/extract/csv';
 import type { DetectOptions } from '../../core/extract/options';
+import { i420ToRgba } from '../../core/extract/yuv';
 import { SpatterDetector } from './detector';
+import { compileDetectKernels } from './kernels/pixel-kernels';
 import { whenReady, type OpenCv } from './opencv-ready';
 
 const W = 640;
@@ -35,25 +38,36 @@ const refAt = (frame: number) =>
   reference.filter((b) => b.frame === frame).map(({ x, y, w, h }) => ({ x, y, w, h }));
 
 let cv: OpenCv;
+let kernels: WebAssembly.Module | null = null;
 beforeAll(async () => {
   // Node's require, not Vitest's import: see opencv.ts on the thenable module.
   ({ cv } = await whenReady(createRequire(import.meta.url)('@techstark/opencv-js')));
+  kernels = await compileDetectKernels();
+  if (!kernels) throw new Error('this Node has no WebAssembly SIMD');
 });
 
-function run(name: string, first: number, opts = defaults, withRejected = false) {
-  const d = new SpatterDetector(cv, W, H, opts);
-  const out: { frame: number; result: ReturnType<SpatterDetector['detect']> }[] = [];
-  try {
-    frames(name).forEach((f, i) => {
-      if (d.pushFrame(f)) out.push({ frame: first + i - 1, result: d.detect(withRejected) });
-    });
-  } finally {
-    d.delete();
-  }
-  return out;
+type Path = 'opencv.js' | 'SIMD kernels';
+
+function detector(path: Path, opts: DetectOptions): SpatterDetector {
+  const d = new SpatterDetector(cv, W, H, opts, path === 'SIMD kernels' ? kernels : null);
+  expect(d.usesKernels).toBe(path === 'SIMD kernels');
+  return d;
 }
 
-describe('SpatterDetector (opencv.js) vs native OpenCV', () => {
+describe.each<Path>(['opencv.js', 'SIMD kernels'])('SpatterDetector (%s) vs native OpenCV', (path) => {
+  function run(name: string, first: number, opts = defaults, withRejected = false) {
+    const d = detector(path, opts);
+    const out: { frame: number; result: ReturnType<SpatterDetector['detect']> }[] = [];
+    try {
+      frames(name).forEach((f, i) => {
+        if (d.pushFrame(f)) out.push({ frame: first + i - 1, result: d.detect(withRejected) });
+      });
+    } finally {
+      d.delete();
+    }
+    return out;
+  }
+
   it('finds exactly the reference boxes on frames 123-125 (two spatters in a frame)', () => {
     const out = run('high_mp4_123.rgba.gz', 123);
     expect(out.map((o) => o.frame)).toEqual([123, 124, 125]);
@@ -87,6 +101,18 @@ describe('SpatterDetector (opencv.js) vs native OpenCV', () => {
       }
   });
 
+  it('finds nothing in a still pair (an empty mask)', () => {
+    const f = frames('high_mp4_123.rgba.gz')[0]!;
+    const d = detector(path, defaults);
+    try {
+      d.pushFrame(f);
+      d.pushFrame(f);
+      expect(d.detect(true)).toEqual({ spatters: [], rejected: [] });
+    } finally {
+      d.delete();
+    }
+  });
+
   it('searches only between the bounds and reports full-frame coordinates', () => {
     const out = run('high_mp4_123.rgba.gz', 123, { ...defaults, leftBound: 300, rightBound: 640 });
     // frame 124 has spatters at x=79 and x=549: only the right one is inside the bounds
@@ -95,7 +121,7 @@ describe('SpatterDetector (opencv.js) vs native OpenCV', () => {
 
   it('cuts crops as frame1[y+2:y+h-1, x+2:x+w-1]', () => {
     const f = frames('high_mp4_123.rgba.gz');
-    const d = new SpatterDetector(cv, W, H, defaults);
+    const d = detector(path, defaults);
     try {
       d.pushFrame(f[0]!);
       d.pushFrame(f[1]!);
@@ -106,6 +132,93 @@ describe('SpatterDetector (opencv.js) vs native OpenCV', () => {
       expect(Array.from(c.rgba.subarray(0, 8))).toEqual(Array.from(f[0]!.subarray(src, src + 8)));
     } finally {
       d.delete();
+    }
+  });
+});
+
+describe('SpatterDetector path choice', () => {
+  it('stays on opencv.js for options the kernels do not do exactly (blur 7, fractional threshold)', () => {
+    for (const o of [
+      { ...defaults, blur: 7 },
+      { ...defaults, threshold: 20.5 },
+    ]) {
+      const d = new SpatterDetector(cv, W, H, o, kernels);
+      try {
+        expect(d.usesKernels).toBe(false);
+      } finally {
+        d.delete();
+      }
+    }
+    const d = new SpatterDetector(cv, W, H, defaults, kernels);
+    expect(d.usesKernels).toBe(true);
+    d.delete();
+  });
+});
+
+/** I420 planes (BT.601 limited range, 2x2 chroma averages) of an RGBA frame: a decoder's output stand-in. */
+function toI420(rgba: Uint8Array) {
+  const cw = W / 2;
+  const data = new Uint8Array(W * H + 2 * cw * (H / 2));
+  const y = { offset: 0, stride: W };
+  const u = { offset: W * H, stride: cw };
+  const v = { offset: W * H + cw * (H / 2), stride: cw };
+  for (let r = 0; r < H; r++)
+    for (let x = 0; x < W; x++) {
+      const p = (r * W + x) * 4;
+      data[r * W + x] = Math.round(16 + (65.5 * rgba[p]! + 128.6 * rgba[p + 1]! + 25 * rgba[p + 2]!) / 255);
+    }
+  for (let r = 0; r < H / 2; r++)
+    for (let x = 0; x < cw; x++) {
+      let R = 0;
+      let G = 0;
+      let B = 0;
+      for (const [dx, dy] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]) {
+        const p = ((2 * r + dy!) * W + 2 * x + dx!) * 4;
+        R += rgba[p]! / 4;
+        G += rgba[p + 1]! / 4;
+        B += rgba[p + 2]! / 4;
+      }
+      data[u.offset + r * cw + x] = Math.round(128 + (-37.8 * R - 74.2 * G + 112 * B) / 255);
+      data[v.offset + r * cw + x] = Math.round(128 + (112 * R - 93.8 * G - 18.2 * B) / 255);
+    }
+  return { data, layout: [y, u, v] };
+}
+
+describe('SpatterDetector I420 sink (decoded planes straight into the kernels)', () => {
+  it('detects what the JS conversion + opencv.js path detects, frame for frame', () => {
+    const planes = [...frames('high_mp4_123.rgba.gz'), ...frames('high_mp4_280.rgba.gz')].map(toI420);
+    const viaKernels = new SpatterDetector(cv, W, H, defaults, kernels);
+    const viaJs = new SpatterDetector(cv, W, H, defaults, null);
+    try {
+      expect(viaJs.i420Sink()).toBeNull();
+      const sink = viaKernels.i420Sink()!;
+      let pairs = 0;
+      planes.forEach((p) => {
+        const rgba = new Uint8Array(W * H * 4);
+        i420ToRgba(
+          { width: W, height: H, data: p.data, y: p.layout[0]!, u: p.layout[1]!, v: p.layout[2]! },
+          rgba,
+        );
+        viaJs.pushFrame(rgba);
+        sink.buffer(p.data.length).set(p.data);
+        sink.convert(p.layout);
+        const converted = viaKernels.nextFrameBuffer();
+        expect(converted.findIndex((b, k) => b !== rgba[k])).toBe(-1);
+        const ready = viaKernels.commitFrame();
+        if (ready) {
+          pairs++;
+          expect(viaKernels.detect(true)).toEqual(viaJs.detect(true));
+        }
+      });
+      expect(pairs).toBe(6); // (the pair across the two fixtures is not a real one, but both paths must agree)
+    } finally {
+      viaKernels.delete();
+      viaJs.delete();
     }
   });
 });

@@ -3,10 +3,14 @@
 // core/extract/rules. Frames are RGBA (what WebCodecs gives); cvtColor RGBA2GRAY applies the same weights to
 // R, G, B as BGR2GRAY does on the seed's BGR frames, so the grey image is the same. All Mats are allocated
 // once per frame size and reused; two frame Mats alternate so each decoded frame is written once.
+// Given the SIMD kernels (kernels/pixel-kernels.ts), the pixel stages up to the dilated mask run there instead,
+// bit-exact and several times faster, and the frames live in the kernels' memory; opencv.js keeps the contours.
 import type { Mat, MatVector } from '@techstark/opencv-js';
 import { classifyContour, colourSums, cropRect, type Box, type Verdict } from '../../core/extract/rules';
 import type { DetectOptions } from '../../core/extract/options';
 import type { OpenCv } from './opencv-ready';
+import type { I420Sink } from '../video/frame-pixels';
+import { DetectKernels, KERNEL_BLUR_SIZES } from './kernels/pixel-kernels';
 
 export interface ContourResult {
   /** Bounding rect in full-frame pixels. */
@@ -22,8 +26,42 @@ export interface PairResult {
   rejected: ContourResult[];
 }
 
+/** Milliseconds spent per stage since the detector was made (performance.now, summed per frame pair). */
+export interface DetectTiming {
+  /** absdiff, grey, blur, threshold, dilate. */
+  kernelsMs: number;
+  /** findContours, areas, bounding rects, colour sums. */
+  contoursMs: number;
+}
+
+/** The SIMD kernels' buffers: two frames and the stage images, offsets in the kernels' memory. */
+interface KernelPlanes {
+  k: DetectKernels;
+  frames: [number, number];
+  grey: number;
+  blurred: number;
+  binary: number;
+  dilated: number;
+  tmp: number;
+  row: number;
+}
+
+/** Whether the kernels do these options exactly (else opencv.js runs every stage). */
+export function kernelsCover(o: DetectOptions): boolean {
+  return (
+    KERNEL_BLUR_SIZES.includes(o.blur) &&
+    Number.isInteger(o.threshold) &&
+    o.threshold >= 0 &&
+    o.threshold <= 255 &&
+    Number.isInteger(o.dilateIterations) &&
+    o.dilateIterations >= 0
+  );
+}
+
 export class SpatterDetector {
-  private readonly frames: [Mat, Mat];
+  private readonly frames: [Mat, Mat] | null;
+  private readonly planes: KernelPlanes | null;
+  readonly timing: DetectTiming = { kernelsMs: 0, contoursMs: 0 };
   private current = 0;
   private filled = 0;
   private readonly diff: Mat;
@@ -36,12 +74,15 @@ export class SpatterDetector {
   private readonly contours: MatVector;
   private readonly roi: { x: number; width: number };
   private deleted = false;
+  /** Where decoded I420 planes are copied in the kernels' memory (grown on demand). */
+  private i420: { ptr: number; size: number } | null = null;
 
   constructor(
     private readonly cv: OpenCv,
     readonly width: number,
     readonly height: number,
     private readonly opts: DetectOptions,
+    kernels?: WebAssembly.Module | null,
   ) {
     const left = Math.min(Math.max(0, opts.leftBound), width - 1);
     const right = opts.rightBound > 0 ? Math.min(opts.rightBound, width) : width;
@@ -49,8 +90,25 @@ export class SpatterDetector {
       throw new RangeError(`left bound ${opts.leftBound} must be left of right bound ${opts.rightBound}`);
     }
     this.roi = { x: left, width: right - left };
-    this.frames = [new cv.Mat(height, width, cv.CV_8UC4), new cv.Mat(height, width, cv.CV_8UC4)];
     const w = this.roi.width;
+    if (kernels && kernelsCover(opts)) {
+      const k = new DetectKernels(kernels);
+      const n = w * height;
+      this.frames = null;
+      this.planes = {
+        k,
+        frames: [k.alloc(width * height * 4), k.alloc(width * height * 4)],
+        grey: k.alloc(n),
+        blurred: k.alloc(n),
+        binary: k.alloc(n),
+        dilated: k.alloc(n),
+        tmp: k.alloc(n),
+        row: k.alloc(2 * (w + 4) + w + 2 * opts.dilateIterations),
+      };
+    } else {
+      this.planes = null;
+      this.frames = [new cv.Mat(height, width, cv.CV_8UC4), new cv.Mat(height, width, cv.CV_8UC4)];
+    }
     this.diff = new cv.Mat(height, w, cv.CV_8UC4);
     this.grey = new cv.Mat(height, w, cv.CV_8UC1);
     this.blurred = new cv.Mat(height, w, cv.CV_8UC1);
@@ -67,7 +125,36 @@ export class SpatterDetector {
    * then call `commitFrame`). Re-read after any opencv call: the heap may grow and detach old views.
    */
   nextFrameBuffer(): Uint8Array {
-    return this.frames[this.current]!.data;
+    return this.frameData(this.current);
+  }
+
+  /**
+   * With the kernels: an I420 sink that converts straight into the next frame slot (FramePixels.read's third
+   * argument; call commitFrame after). Null on the opencv.js path.
+   */
+  i420Sink(): I420Sink | null {
+    const p = this.planes;
+    if (!p) return null;
+    return {
+      buffer: (size) => {
+        if (!this.i420 || this.i420.size < size) this.i420 = { ptr: p.k.alloc(size), size };
+        return p.k.view(this.i420.ptr, size);
+      },
+      convert: (layout) => {
+        if (!this.i420) throw new Error('convert before buffer');
+        p.k.i420ToRgba(this.i420.ptr, layout, this.width, this.height, p.frames[this.current]!);
+      },
+    };
+  }
+
+  /** Whether the SIMD kernels run the pixel stages (else opencv.js does). */
+  get usesKernels(): boolean {
+    return this.planes !== null;
+  }
+
+  private frameData(slot: number): Uint8Array {
+    if (this.planes) return this.planes.k.view(this.planes.frames[slot]!, this.width * this.height * 4);
+    return this.frames![slot]!.data;
   }
 
   /** Mark the buffer from `nextFrameBuffer` as filled. Returns true once a pair is ready to detect. */
@@ -85,16 +172,29 @@ export class SpatterDetector {
 
   /** The earlier frame of the current pair (frame1 in the seed): where crops are cut from. */
   earlierFrame(): Uint8Array {
-    return this.frames[this.current]!.data;
+    return this.frameData(this.current);
   }
 
-  /** Run the research pipeline on the last two frames pushed. */
-  detect(withRejected = false): PairResult {
-    if (this.filled < 2) throw new Error('detect needs two frames');
+  /** The pixel stages on the SIMD kernels, into this.dilated; false when the mask is empty (nothing copied). */
+  private maskWithKernels(p: KernelPlanes): boolean {
+    const { k } = p;
+    const w = this.roi.width;
+    const h = this.height;
+    const o = this.opts;
+    k.absdiffGrey(p.frames[this.current]!, p.frames[this.current ^ 1]!, this.width, this.roi.x, w, h, p.grey);
+    k.gaussianBlur(p.grey, p.blurred, w, h, o.blur, p.row);
+    k.threshold(p.blurred, p.binary, w * h, o.threshold);
+    if (!k.dilate(p.binary, p.dilated, w, h, o.dilateIterations, p.tmp, p.row)) return false;
+    this.dilated.data.set(k.view(p.dilated, w * h));
+    return true;
+  }
+
+  /** The pixel stages on opencv.js, into this.dilated. */
+  private maskWithOpenCv(frames: [Mat, Mat]): void {
     const cv = this.cv;
     const o = this.opts;
-    const f1 = this.frames[this.current]!;
-    const f2 = this.frames[this.current ^ 1]!;
+    const f1 = frames[this.current]!;
+    const f2 = frames[this.current ^ 1]!;
     const whole = this.roi.x === 0 && this.roi.width === this.width;
     if (whole) {
       cv.absdiff(f1, f2, this.diff);
@@ -122,6 +222,21 @@ export class SpatterDetector {
     } else {
       this.binary.copyTo(this.dilated);
     }
+  }
+
+  /** Run the research pipeline on the last two frames pushed. */
+  detect(withRejected = false): PairResult {
+    if (this.filled < 2) throw new Error('detect needs two frames');
+    const cv = this.cv;
+    const o = this.opts;
+    const t0 = performance.now();
+    let found = true;
+    if (this.planes) found = this.maskWithKernels(this.planes);
+    else this.maskWithOpenCv(this.frames!);
+    const t1 = performance.now();
+    this.timing.kernelsMs += t1 - t0;
+    // An empty mask has no contours: findContours is skipped (frames without motion are common).
+    if (!found) return { spatters: [], rejected: [] };
     cv.findContours(this.dilated, this.contours, this.hierarchy, cv.RETR_TREE, cv.CHAIN_APPROX_SIMPLE);
 
     const spatters: ContourResult[] = [];
@@ -139,7 +254,7 @@ export class SpatterDetector {
       if (!inRange && !withRejected) continue;
       // The crop is cut inside the searched region, as the seed cuts it from its (possibly narrowed) frame.
       const local = cropRect({ x: r.x, y: r.y, w: r.width, h: r.height }, this.roi.width, this.height);
-      pixels ??= f1.data;
+      pixels ??= this.earlierFrame();
       const sums = inRange
         ? colourSums(pixels, this.width, { ...local, x: local.x + this.roi.x }, 'rgba')
         : { red: 0, green: 0, blue: 0 };
@@ -147,6 +262,7 @@ export class SpatterDetector {
       if (verdict === 'spatter') spatters.push({ box, area, verdict });
       else if (withRejected) rejected.push({ box, area, verdict });
     }
+    this.timing.contoursMs += performance.now() - t1;
     return { spatters, rejected };
   }
 
@@ -167,7 +283,7 @@ export class SpatterDetector {
     if (this.deleted) return;
     this.deleted = true;
     for (const m of [
-      ...this.frames,
+      ...(this.frames ?? []),
       this.diff,
       this.grey,
       this.blurred,

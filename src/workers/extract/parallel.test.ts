@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../core/config/config';
 import { extractOptionsFrom } from '../../core/extract/options';
-import type { ExtractBatch, ExtractOptions, ExtractSummary } from './api';
+import { emptyStages, type ExtractBatch, type ExtractOptions, type ExtractSummary } from './api';
 import { extractVideo, type ExtractPool } from './parallel';
 import type { VideoInfo } from '../video/demux';
 
@@ -89,6 +89,7 @@ function pool(fail?: { worker: number; afterBatches: number }): ExtractPool & { 
             pixelPath: o.pixelPath,
             complete: true,
             workers: 1,
+            stages: { ...emptyStages(), kernelsMs: pairs, totalMs: 1000 },
           } satisfies ExtractSummary;
         }) as never,
       })),
@@ -109,6 +110,9 @@ describe('extractVideo on several workers', () => {
     );
     expect(s.workers).toBe(3);
     expect(s.pairs).toBe(FRAMES - 1);
+    // Stage times are summed over the workers (each stand-in reports its pairs as kernel ms, 1 s in all).
+    expect(s.stages.kernelsMs).toBe(FRAMES - 1);
+    expect(s.stages.totalMs).toBe(3000);
     const withCounts = batches.filter((b) => b.counts.length > 0);
     let next = 0;
     for (const b of withCounts) {

@@ -9,7 +9,7 @@ import { pairRange, splitPairs, type PairSegment } from '../../core/extract/segm
 import type { ProgressFn } from '../task';
 import type { WorkerBridge } from '../bridge';
 import type { VideoInfo } from '../video/demux';
-import type { ExtractApi, ExtractBatch, ExtractOptions, ExtractSummary } from './api';
+import type { ExtractApi, ExtractBatch, ExtractOptions, ExtractStages, ExtractSummary } from './api';
 import { extractWorker, extractWorkers, MAX_EXTRACT_WORKERS } from './client';
 
 interface Queued {
@@ -61,6 +61,18 @@ const appPool: ExtractPool = {
 export function extractWorkerCount(requested: number): number {
   const cores = typeof navigator !== 'undefined' ? (navigator.hardwareConcurrency ?? 1) : 1;
   return Math.max(1, Math.min(requested > 0 ? requested : cores, MAX_EXTRACT_WORKERS));
+}
+
+/** The workers' stage times summed (each worker's total included, so per-stage shares stay comparable). */
+function sumStages(parts: ExtractStages[]): ExtractStages {
+  const out = { ...parts[0]! };
+  for (const p of parts.slice(1)) {
+    for (const k of Object.keys(p) as (keyof ExtractStages)[]) {
+      if (k === 'simdKernels') out.simdKernels &&= p.simdKernels;
+      else out[k] += p[k];
+    }
+  }
+  return out;
 }
 
 /** Run the extraction of `file` on `o.workers` workers (0 = one per core); resolves with the merged summary. */
@@ -185,6 +197,7 @@ export async function extractVideo(
       pixelPath: parts[0]!.pixelPath,
       complete: parts.every((p) => p.complete),
       workers: segments.length,
+      stages: sumStages(parts.map((p) => p.stages)),
     };
   } finally {
     run.signal?.removeEventListener('abort', stop);

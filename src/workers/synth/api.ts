@@ -1,5 +1,6 @@
 // Synth worker API: renders synthetic LPBF scenes (preview frames, WebCodecs videos) and makes spatter crop
-// sets (JPEG via OffscreenCanvas, research-layout HDF5 via the data library's writer). Importable in a
+// sets of any size (JPEG via OffscreenCanvas spooled into Blob chunks, research-layout HDF5 written to OPFS as the
+// crops come, via the data library's writer). Importable in a
 // Vitest test without a Worker: browser-only pieces load on first use.
 import * as Comlink from 'comlink';
 import {
@@ -12,6 +13,8 @@ import {
   type FlowClass,
   type SceneParams,
 } from '../../core/synth';
+import { CropSpooler, type CropChunk } from '../../core/data/crop-chunks';
+import type { ExportedFile } from '../data/data-library';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import { encodeSceneVideo, videoSupport, type VideoFormat, type VideoResult } from './video';
 
@@ -35,8 +38,11 @@ export interface CropClassResult {
   label: number;
   /** File name of its HDF5 (and the source name in the data library). */
   fileName: string;
-  crops: Uint8Array[];
-  h5?: Uint8Array;
+  count: number;
+  /** The JPEG crops spooled into Blob chunks (core/data/crop-chunks): a set of any size is not held as arrays. */
+  chunks: CropChunk[];
+  /** The HDF5 file: written to OPFS as the crops come (a disk-backed File) where there is OPFS, else bytes. */
+  h5?: ExportedFile;
 }
 
 export interface CropSetResult {
@@ -63,20 +69,51 @@ async function encodeJpeg(
   return new Uint8Array(await blob.arrayBuffer());
 }
 
-async function writeH5(fileName: string, source: string, crops: Uint8Array[]): Promise<Uint8Array> {
-  const [{ default: h5 }, writer] = await Promise.all([import('h5wasm'), import('../data/h5-writer')]);
+/**
+ * A research-layout HDF5 written as the crops come, a dataset of 10,000 at a time (what is held), into OPFS where
+ * this worker has it (`folder`, emptied by the caller), else into h5wasm's memory.
+ */
+async function openClassH5(fileName: string, source: string, folder: FileSystemDirectoryHandle | null) {
+  const [{ default: h5 }, writer, targets] = await Promise.all([
+    import('h5wasm'),
+    import('../data/h5-writer'),
+    import('../data/export-targets'),
+  ]);
   const module = await h5.ready;
-  const path = `/synth-${Date.now()}-${fileName}`;
-  try {
-    await writer.writeResearchH5(h5, path, writer.researchDatasets(source, crops));
-    return module.FS.readFile(path) as Uint8Array;
-  } finally {
-    try {
-      module.FS.unlink(path);
-    } catch {
-      /* never written */
-    }
-  }
+  const target = folder
+    ? await targets.opfsTarget(module, folder, fileName)
+    : targets.memfsTarget(module, `/synth-${Date.now()}-${fileName}`, fileName);
+  const w = await writer.ResearchH5Writer.create(h5, target.path);
+  let pending: Uint8Array[] = [];
+  let part = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    w.addDataset({ name: `${source}_${part++}`, crops: pending });
+    pending = [];
+  };
+  return {
+    push(crop: Uint8Array) {
+      pending.push(crop);
+      if (pending.length === writer.RESEARCH_DATASET_MAX) flush();
+    },
+    async finish(): Promise<ExportedFile> {
+      try {
+        flush();
+        w.close();
+      } catch (e) {
+        await target.discard();
+        throw e;
+      }
+      return target.finish();
+    },
+    async discard() {
+      try {
+        w.close();
+      } finally {
+        await target.discard();
+      }
+    },
+  };
 }
 
 export const api = {
@@ -127,29 +164,38 @@ export const api = {
       let done = 0;
       const rows: string[] = ['file,dataset,ds_idx,label'];
       const facts: CropFacts[] = [];
+      const targets = spec.h5 ? await import('../data/export-targets') : null;
+      const folder = targets?.opfsAvailable() ? await targets.freshOpfsFolder('generated') : null;
       for (const [label, flow] of (['low', 'high'] as const).entries()) {
         const n = flow === 'low' ? spec.low : spec.high;
         if (n <= 0) continue;
         const gen = new CropGenerator(hashSeed(spec.seed, label));
         const fileName = `${spec.stem}_${flow}_${label === 0 ? 0 : 2}.h5`;
-        const crops: Uint8Array[] = [];
-        for (let i = 0; i < n; i++) {
-          const c = gen.cropAt(flow, i);
-          facts.push({ width: c.width, height: c.height, label, meanGrey: c.meanGrey });
-          crops.push(await encodeJpeg(c.rgba, c.width, c.height, spec.quality ?? 0.95));
-          done++;
-          if (done % 50 === 0 || done === total) {
-            ctx.progress({ done, total, unit: 'crops', message: `${fileName}: ${i + 1} / ${n} crops` });
-            await ctx.checkpoint();
+        const spool = new CropSpooler();
+        const h5 = spec.h5 ? await openClassH5(fileName, `${spec.stem}_${flow}`, folder) : null;
+        try {
+          for (let i = 0; i < n; i++) {
+            const c = gen.cropAt(flow, i);
+            facts.push({ width: c.width, height: c.height, label, meanGrey: c.meanGrey });
+            const jpeg = await encodeJpeg(c.rgba, c.width, c.height, spec.quality ?? 0.95);
+            spool.push(jpeg);
+            h5?.push(jpeg);
+            done++;
+            if (done % 50 === 0 || done === total) {
+              ctx.progress({ done, total, unit: 'crops', message: `${fileName}: ${i + 1} / ${n} crops` });
+              await ctx.checkpoint();
+            }
           }
+        } catch (e) {
+          await h5?.discard();
+          throw e;
         }
-        const result: CropClassResult = { flow, label, fileName, crops };
-        if (spec.h5) {
+        const result: CropClassResult = { flow, label, fileName, count: n, chunks: spool.chunks() };
+        if (h5) {
           ctx.progress({ done, total, unit: 'crops', message: `writing ${fileName}` });
-          result.h5 = await writeH5(fileName, `${spec.stem}_${flow}`, crops);
-          crops.forEach((_, i) =>
-            rows.push(`${fileName},${spec.stem}_${flow}_${Math.floor(i / 10000)},${i % 10000},${label}`),
-          );
+          result.h5 = await h5.finish();
+          for (let i = 0; i < n; i++)
+            rows.push(`${fileName},${spec.stem}_${flow}_${Math.floor(i / 10000)},${i % 10000},${label}`);
         }
         classes.push(result);
       }
@@ -160,11 +206,8 @@ export const api = {
         stats: cropSetStats(facts),
       };
     });
-    const buffers = r.classes.flatMap((c) => [
-      ...c.crops.map((b) => b.buffer),
-      ...(c.h5 ? [c.h5.buffer] : []),
-    ]);
-    return Comlink.transfer(r, buffers as ArrayBuffer[]);
+    const buffers = r.classes.flatMap((c) => (c.h5?.bytes ? [c.h5.bytes.buffer as ArrayBuffer] : []));
+    return Comlink.transfer(r, buffers);
   },
 };
 

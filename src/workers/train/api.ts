@@ -8,6 +8,7 @@ import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import { benchTrainStep, type StepBenchOptions, type StepBenchResult } from './bench';
 import { runTraining, type RunResult, type RunSpec, type TrainEvents } from './loop';
 import { listModels, type ModelInfo } from './models/registry';
+import { shardCount, startShardPool } from './shard-pool';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { trainFolds, type KFoldData, type KFoldSpec } from '../refine/kfold';
 import { modelOutputs, type CropPixels, type ModelRef } from '../refine/model-outputs';
@@ -55,6 +56,17 @@ export const api = {
             }
           },
           stopped: () => ctx.signal.aborted,
+          // wasm trains data-parallel on every core; a failure to start the shard workers falls back to one.
+          startReplicas: async (opts) => {
+            const shards = shardCount(backend, 0);
+            if (shards < 2) return null;
+            try {
+              return await startShardPool(shards - 1, backend, opts);
+            } catch (e) {
+              console.warn('Training on one core: the shard workers did not start', e);
+              return null;
+            }
+          },
         });
       } finally {
         pauses.delete(runId);
@@ -81,13 +93,32 @@ export const api = {
   benchStep(backend: BackendName, o: StepBenchOptions, opts?: TaskOptions): Promise<StepBenchResult> {
     return runTask(tasks, opts, async (ctx) => {
       await initTfBackend(backend);
+      const shards = (o.workers ?? 1) > 1 ? shardCount(backend, o.workers!) : 1;
+      const pool =
+        shards > 1
+          ? await startShardPool(shards - 1, backend, {
+              model: o.model ?? 'lenet5',
+              input: { size: 32, channels: 3 },
+              lr: 1e-3,
+              weightDecay: 1e-4,
+              seed: o.seed ?? 1234,
+            })
+          : null;
       ctx.progress({ done: 0, total: o.warmup + o.steps, unit: 'steps', message: `${backend}: started` });
       let done = 0;
-      return benchTrainStep(o, async () => {
-        done += 1;
-        ctx.progress({ done, total: o.warmup + o.steps, unit: 'steps' });
-        await ctx.checkpoint();
-      });
+      try {
+        return await benchTrainStep(
+          o,
+          async () => {
+            done += 1;
+            ctx.progress({ done, total: o.warmup + o.steps, unit: 'steps' });
+            await ctx.checkpoint();
+          },
+          pool?.replicas ?? [],
+        );
+      } finally {
+        pool?.terminate();
+      }
     });
   },
 

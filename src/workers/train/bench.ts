@@ -2,6 +2,7 @@
 // batches: the figure `train.<model>.<backend>.b<batch>` of the bench.
 import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed } from '../../core/train/rng';
+import { DataParallelStep, type GradReplica } from './data-parallel';
 import { Trainer } from './trainer';
 
 export interface StepBenchOptions {
@@ -14,10 +15,14 @@ export interface StepBenchOptions {
   seed?: number;
   /** Feed 3 identical channels instead of 1 grey channel (to measure the unfolded first layer). */
   replicate?: boolean;
+  /** Data-parallel over this many workers (this one and shard workers; wasm). 1 or absent: this worker alone. */
+  workers?: number;
 }
 
 export interface StepBenchResult {
   backend: string;
+  /** Workers that shared each step. */
+  workers: number;
   model: string;
   batch: number;
   steps: number;
@@ -44,6 +49,7 @@ export function syntheticBatch(batch: number, size: number, channels: number, se
 export async function benchTrainStep(
   o: StepBenchOptions,
   between: () => Promise<void> = async () => {},
+  replicas: GradReplica[] = [],
 ): Promise<StepBenchResult> {
   const model = o.model ?? 'lenet5';
   const input = { size: 32, channels: 3 };
@@ -53,6 +59,15 @@ export async function benchTrainStep(
   const data = syntheticBatch(o.batch, input.size, fed, o.seed ?? 1234);
   const x = tf.tensor4d(data.x, [o.batch, input.size, input.size, fed]);
   const y = tf.tensor2d(data.y, [o.batch, 1]);
+  if (replicas.length > 0) {
+    try {
+      return await benchParallel(o, trainer, data, fed, replicas, between);
+    } finally {
+      x.dispose();
+      y.dispose();
+      trainer.dispose();
+    }
+  }
   try {
     let firstLoss = NaN;
     for (let i = 0; i < o.warmup; i++) {
@@ -80,6 +95,7 @@ export async function benchTrainStep(
     const ms = performance.now() - t0;
     return {
       backend: tf.getBackend(),
+      workers: 1,
       model,
       batch: o.batch,
       steps: o.steps,
@@ -93,4 +109,42 @@ export async function benchTrainStep(
     y.dispose();
     trainer.dispose();
   }
+}
+
+/** The data-parallel step timed like the single one (the loss is read every step: it comes back as a number). */
+async function benchParallel(
+  o: StepBenchOptions,
+  trainer: Trainer,
+  data: { x: Float32Array; y: Float32Array },
+  fed: number,
+  replicas: GradReplica[],
+  between: () => Promise<void>,
+): Promise<StepBenchResult> {
+  const step = new DataParallelStep(trainer, replicas);
+  const shape: [number, number, number, number] = [o.batch, 32, 32, fed];
+  let firstLoss = NaN;
+  for (let i = 0; i < o.warmup; i++) {
+    const r = await step.step(data.x, data.y, shape);
+    if (i === 0) firstLoss = r.loss;
+    await between();
+  }
+  const t0 = performance.now();
+  let lastLoss = NaN;
+  for (let i = 0; i < o.steps; i++) {
+    lastLoss = (await step.step(data.x, data.y, shape)).loss;
+    if (Number.isNaN(firstLoss)) firstLoss = lastLoss;
+    await between();
+  }
+  const ms = performance.now() - t0;
+  return {
+    backend: tf.getBackend(),
+    workers: step.shards,
+    model: o.model ?? 'lenet5',
+    batch: o.batch,
+    steps: o.steps,
+    imgPerSec: (o.batch * o.steps * 1000) / ms,
+    msPerStep: ms / o.steps,
+    firstLoss,
+    lastLoss,
+  };
 }

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SplitArrays, TrainingArrays } from '../../core/data/training-arrays';
 import { createRng } from '../../core/train/rng';
+import { shardGradsOf, type GradReplica } from './data-parallel';
 import { runTraining, type CheckpointPayload, type TrainingSettings } from './loop';
+import { Trainer, type TrainerOptions } from './trainer';
 import { startNodeBackend } from './testing/node-tf';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
@@ -177,4 +179,41 @@ describe('training loop (wasm backend)', () => {
     expect(maxDiff).toBeLessThanOrEqual(1e-6);
     expect(resumed.history.epochs.map((e) => e.lr)).toEqual(straight.history.epochs.map((e) => e.lr));
   });
+
+  it('trains data-parallel on replicas to the numbers of the single-thread run, and stops the replicas after', async () => {
+    const none = { batches: () => {}, epoch: () => {}, checkpoint: () => {} };
+    const short = { ...spec, settings: { ...settings, epochs: 2 } };
+    const single = await runTraining(arrays(), short, none, control);
+    let terminated = 0;
+    let shardCalls = 0;
+    const replicasOf = async (opts: TrainerOptions) => {
+      // In-process replicas stand where the shard workers run (one per extra core).
+      const trainers = [new Trainer(opts)];
+      const replicas: GradReplica[] = trainers.map((t) => ({
+        grads: async (w, x, y, shape) => {
+          shardCalls++;
+          t.setWeights(w);
+          return shardGradsOf(t, x, y, shape);
+        },
+      }));
+      return {
+        replicas,
+        terminate: () => {
+          terminated++;
+          trainers.forEach((t) => t.dispose());
+        },
+      };
+    };
+    const parallel = await runTraining(arrays(), short, none, { ...control, startReplicas: replicasOf });
+    expect(parallel.status).toBe('completed');
+    expect(shardCalls).toBe(6); // 2 epochs of 3 batches
+    expect(terminated).toBe(1);
+    const losses = (r: typeof single) => r.history.batches.map((b) => b.loss);
+    expect(losses(parallel)).toHaveLength(6);
+    losses(parallel).forEach((l, i) => expect(l).toBeCloseTo(losses(single)[i]!, 4));
+    expect(parallel.history.epochs.map((e) => e.trainAcc)).toEqual(
+      single.history.epochs.map((e) => e.trainAcc),
+    );
+    expect(parallel.test!.acc).toBeCloseTo(single.test!.acc, 6);
+  }, 120_000);
 });

@@ -19,7 +19,8 @@ import { lrAtStep, PlateauReducer, type ScheduleName } from '../../core/train/sc
 import type { ModelInput } from './models/types';
 import type { LossName } from './losses';
 import { BatchSource, NO_AUGMENT, toTensors, type AugmentOptions } from './pipeline';
-import { Trainer, type WeightMap } from './trainer';
+import { DataParallelStep, type GradReplica } from './data-parallel';
+import { Trainer, type TrainerOptions, type WeightMap } from './trainer';
 
 export interface TrainingSettings {
   batchSize: number;
@@ -106,6 +107,11 @@ export interface LoopControl {
   /** Throws when the run was stopped; waits while it is paused. */
   checkpoint(): Promise<void>;
   stopped(): boolean;
+  /**
+   * Replicas for data-parallel steps (shard workers, one per extra core), or null to train on this thread alone.
+   * Terminated when the run ends.
+   */
+  startReplicas?(opts: TrainerOptions): Promise<{ replicas: GradReplica[]; terminate(): void } | null>;
 }
 
 const EVAL_BATCH = 1024;
@@ -171,6 +177,7 @@ export async function runTraining(
   const focalAlpha = 1 - ones / arrays.train.y.length;
 
   let trainer: Trainer | null = null;
+  let pool: { replicas: GradReplica[]; terminate(): void } | null = null;
   const es = new EarlyStopping(s.patience, s.minDelta);
   if (spec.resume) es.state = spec.resume.earlyStopping;
   const train = new BatchSource(arrays.train, arrays.side, s.batchSize, s.augment, s.seed, true);
@@ -195,18 +202,18 @@ export async function runTraining(
   // The last epoch boundary (the run's start counts as one): where a stop mid-epoch resumes from.
   let boundary: ResumeState | null = spec.resume ?? null;
   try {
-    trainer = new Trainer(
-      {
-        model: spec.model,
-        input: spec.input,
-        lr: s.lr,
-        weightDecay: s.weightDecay,
-        seed: s.seed,
-        loss: s.loss,
-        focalAlpha,
-      },
-      spec.resume?.weights,
-    );
+    const trainerOpts: TrainerOptions = {
+      model: spec.model,
+      input: spec.input,
+      lr: s.lr,
+      weightDecay: s.weightDecay,
+      seed: s.seed,
+      loss: s.loss,
+      focalAlpha,
+    };
+    trainer = new Trainer(trainerOpts, spec.resume?.weights);
+    pool = (await control.startReplicas?.(trainerOpts)) ?? null;
+    const parallel = pool && pool.replicas.length > 0 ? new DataParallelStep(trainer, pool.replicas) : null;
     if (spec.resume) {
       trainer.setOptimizerState(spec.resume.optimizer);
       trainer.lr = spec.resume.lr;
@@ -233,17 +240,26 @@ export async function runTraining(
         if (s.schedule === 'warmup-cosine') {
           trainer.lr = lrAtStep({ name: s.schedule, baseLr: s.lr, totalSteps }, doneSteps);
         }
-        const { x, y } = toTensors(next);
         const n = next.n;
-        const { loss: lossT, correct: hitsT } = trainer.trainStepWithHits(x, y);
-        // Prefetch: gather the next batch on the host while a GPU backend works on this one.
-        if (b + 1 < perEpoch) next = train.gather(b + 1, size);
-        const loss = (await lossT.data())[0]!;
-        hitSum += (await hitsT.data())[0]!;
-        lossT.dispose();
-        hitsT.dispose();
-        x.dispose();
-        y.dispose();
+        let loss: number;
+        if (parallel) {
+          // Shards on every core; the batch's arrays are copied into the messages before the next gather.
+          const r = await parallel.step(next.x, next.y, [n, next.size, next.size, 1]);
+          if (b + 1 < perEpoch) next = train.gather(b + 1, size);
+          loss = r.loss;
+          hitSum += r.correct;
+        } else {
+          const { x, y } = toTensors(next);
+          const { loss: lossT, correct: hitsT } = trainer.trainStepWithHits(x, y);
+          // Prefetch: gather the next batch on the host while a GPU backend works on this one.
+          if (b + 1 < perEpoch) next = train.gather(b + 1, size);
+          loss = (await lossT.data())[0]!;
+          hitSum += (await hitsT.data())[0]!;
+          lossT.dispose();
+          hitsT.dispose();
+          x.dispose();
+          y.dispose();
+        }
         firstLoss ??= loss;
         const bad = lossProblem(loss, firstLoss);
         if (bad) {
@@ -365,5 +381,6 @@ export async function runTraining(
     };
   } finally {
     trainer?.dispose();
+    pool?.terminate();
   }
 }

@@ -105,6 +105,12 @@ export class Trainer {
   /** trainStep that also returns how many of the batch the forward pass classified right (before the update). */
   trainStepWithHits(x: tf.Tensor4D, y: tf.Tensor2D): { loss: tf.Scalar; correct: tf.Scalar } {
     const { loss, grads, correct } = this.lossAndGrads(x, y);
+    this.applyGradients(grads);
+    return { loss, correct };
+  }
+
+  /** One Adam step with given gradients (by parameter name; disposed here). */
+  applyGradients(grads: Record<string, tf.Tensor>): void {
     this.step += 1;
     const t = this.step;
     const bc1 = 1 - BETA1 ** t;
@@ -127,7 +133,15 @@ export class Trainer {
       }
     });
     for (const g of Object.values(grads)) g.dispose();
-    return { loss, correct };
+  }
+
+  /** Overwrite the parameters (a data-parallel replica takes the coordinator's weights before each shard). */
+  setWeights(weights: WeightMap): void {
+    for (const s of this.specs) {
+      const w = weights[s.name];
+      if (!w) throw new Error(`Weights for "${s.name}" are missing (model ${this.opts.model})`);
+      tf.tidy(() => this.vars[s.name]!.assign(tf.tensor(w, s.shape)));
+    }
   }
 
   async getWeights(): Promise<WeightMap> {

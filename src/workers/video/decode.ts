@@ -12,6 +12,8 @@ export interface DecodeOptions {
   maxDecodeQueue?: number;
   /** Start from the key packet at or before this frame (frames before `startFrame` are still yielded: skip them). */
   startFrame?: number;
+  /** Adds the milliseconds spent waiting for the demuxer's next packet (the bench's per-stage figures). */
+  timing?: { demuxMs: number };
 }
 
 export interface DecodedFrame {
@@ -90,16 +92,26 @@ export async function* decodeFrames(
   };
 
   try {
-    for await (const packet of sink.packets(start)) {
-      opts.signal?.throwIfAborted();
-      if (failure) throw failure;
-      decoder.decode(packet.toEncodedVideoChunk());
-      while (!failure && (pending.length >= maxPending || decoder.decodeQueueSize > maxQueue)) {
-        if (pending.length > 0) yield* take();
-        else await waitForEvent();
+    const packets = sink.packets(start)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const t = performance.now();
+        const next = await packets.next();
+        if (opts.timing) opts.timing.demuxMs += performance.now() - t;
+        if (next.done) break;
+        const packet = next.value;
         opts.signal?.throwIfAborted();
+        if (failure) throw failure;
+        decoder.decode(packet.toEncodedVideoChunk());
+        while (!failure && (pending.length >= maxPending || decoder.decodeQueueSize > maxQueue)) {
+          if (pending.length > 0) yield* take();
+          else await waitForEvent();
+          opts.signal?.throwIfAborted();
+        }
+        yield* take();
       }
-      yield* take();
+    } finally {
+      await packets.return?.();
     }
     if (failure) throw failure;
     let flushed = false;

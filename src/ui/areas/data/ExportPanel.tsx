@@ -2,8 +2,16 @@
 // research layout.
 import { useState } from 'react';
 import { useDataStore } from '../../../state/data-store';
-import { notifyError } from '../../../state/notices-store';
+import { notifyError, useNotices } from '../../../state/notices-store';
+import {
+  canPickSaveLocation,
+  downloadFinished,
+  pickSaveLocation,
+  writeToHandle,
+} from '../../shared/save-file';
 import { download } from './format';
+
+const H5_TYPE = { description: 'HDF5 file', mime: 'application/x-hdf5', ext: '.h5' };
 
 export function ExportPanel() {
   const sources = useDataStore((s) => s.sources);
@@ -14,6 +22,20 @@ export function ExportPanel() {
   const [which, setWhich] = useState('');
   const [name, setName] = useState('spatter_export.h5');
   const none = sources.length === 0;
+  const fileName = () => (name.endsWith('.h5') ? name : `${name}.h5`);
+  const failed = (file: string) => (err: unknown) =>
+    notifyError(`${file} could not be written`, err instanceof Error ? err.message : String(err));
+  // Where the browser lets the user pick a place, the file is streamed there from the worker's disk copy.
+  const saveTo = async () => {
+    const file = fileName();
+    const handle = await pickSaveLocation(file, H5_TYPE);
+    if (!handle) return;
+    const out = await exportH5(which ? [which] : [], file);
+    await writeToHandle(out, handle);
+    useNotices
+      .getState()
+      .notify({ kind: 'info', title: `${handle.name} saved (${out.size.toLocaleString()} bytes)` });
+  };
   return (
     <section className="card" aria-labelledby="data-export-title">
       <h3 id="data-export-title">Index and export</h3>
@@ -49,11 +71,10 @@ export function ExportPanel() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          const file = name.endsWith('.h5') ? name : `${name}.h5`;
+          const file = fileName();
           exportH5(which ? [which] : [], file).then(
-            (bytes) => download(bytes, file, 'application/x-hdf5'),
-            (err: unknown) =>
-              notifyError(`${file} could not be written`, err instanceof Error ? err.message : String(err)),
+            (out) => downloadFinished(out, file, H5_TYPE.mime),
+            failed(file),
           );
         }}
       >
@@ -75,6 +96,15 @@ export function ExportPanel() {
         <button type="submit" disabled={none || !!busy}>
           Export HDF5 (research layout)
         </button>
+        {canPickSaveLocation() && (
+          <button
+            type="button"
+            disabled={none || !!busy}
+            onClick={() => void saveTo().catch(failed(fileName()))}
+          >
+            Save HDF5 to…
+          </button>
+        )}
       </form>
     </section>
   );

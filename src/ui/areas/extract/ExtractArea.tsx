@@ -2,6 +2,7 @@
 // and take the outputs (crops into the data library, the research CSVs, HDF5 through the data library).
 import { useEffect } from 'react';
 import { useFileDrop } from '../../shared/use-file-drop';
+import { downloadFinished } from '../../shared/save-file';
 import { useDataStore } from '../../../state/data-store';
 import { useExtractStore, type ExtractJob } from '../../../state/extract-store';
 import { downloadFile } from './download';
@@ -89,7 +90,7 @@ function JobRow({ job, selected }: { job: ExtractJob; selected: boolean }) {
             void useDataStore
               .getState()
               .exportH5([job.sourceId!], `${base}.h5`)
-              .then((bytes) => downloadFile(bytes, `${base}.h5`, 'application/x-hdf5'))
+              .then((out) => downloadFinished(out, `${base}.h5`, 'application/x-hdf5'))
           }
         >
           Download HDF5

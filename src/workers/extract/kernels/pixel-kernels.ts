@@ -1,0 +1,122 @@
+// The extraction's WebAssembly SIMD pixel kernels (detect-kernels.c): absdiff -> grey, Gaussian blur, threshold and
+// dilate, bit-exact with opencv.js and several times faster (opencv.js is built without SIMD). Each instance owns
+// its memory; buffers are laid out once (alloc) and read through fresh views. Also I420 -> RGBA exactly as
+// core/extract/yuv.ts's 'swscale-simd' does it. Where the browser lacks wasm SIMD,
+// compileDetectKernels gives null and the detector stays on opencv.js.
+import { detectKernelsWasm } from './detect-kernels-wasm';
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  __heap_base: WebAssembly.Global;
+  absdiff_grey(a: number, b: number, stride: number, x0: number, w: number, h: number, grey: number): void;
+  gaussian_blur(src: number, dst: number, w: number, h: number, ksize: number, row: number): number;
+  threshold_binary(src: number, dst: number, n: number, t: number): void;
+  dilate_rect(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): number;
+  i420_to_rgba(
+    y: number,
+    ys: number,
+    u: number,
+    us: number,
+    v: number,
+    vs: number,
+    w: number,
+    h: number,
+    out: number,
+  ): void;
+}
+
+/** Where the planes of an I420 frame lie in a buffer (VideoFrame.copyTo's layout). */
+export interface PlaneLayout {
+  offset: number;
+  stride: number;
+}
+
+/** Kernel sizes the blur kernel does (OpenCV's exact small binomial kernels); others stay on opencv.js. */
+export const KERNEL_BLUR_SIZES: readonly number[] = [1, 3, 5];
+
+function wasmBytes(): Uint8Array<ArrayBuffer> {
+  const bin = atob(detectKernelsWasm);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let compiled: Promise<WebAssembly.Module | null> | null = null;
+
+/** The compiled kernels, or null where this WebAssembly has no SIMD (the module does not validate). */
+export function compileDetectKernels(): Promise<WebAssembly.Module | null> {
+  compiled ??= (async () => {
+    const bytes = wasmBytes();
+    if (!WebAssembly.validate(bytes)) return null;
+    return WebAssembly.compile(bytes);
+  })();
+  return compiled;
+}
+
+const PAGE = 65536;
+
+export class DetectKernels {
+  private readonly x: Exports;
+  private top: number;
+
+  constructor(module: WebAssembly.Module) {
+    this.x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    this.top = Number(this.x.__heap_base.value);
+  }
+
+  /** Reserve `bytes` (16-byte aligned) in this instance's memory; returns the offset. */
+  alloc(bytes: number): number {
+    const at = (this.top + 15) & ~15;
+    this.top = at + bytes;
+    const need = Math.ceil(this.top / PAGE) - this.x.memory.buffer.byteLength / PAGE;
+    if (need > 0) this.x.memory.grow(need);
+    return at;
+  }
+
+  /** A view on `len` bytes at `ptr` (valid until the next alloc). */
+  view(ptr: number, len: number): Uint8Array {
+    return new Uint8Array(this.x.memory.buffer, ptr, len);
+  }
+
+  /** grey (w*h) = RGBA2GRAY(|a - b|) over columns x0..x0+w of two RGBA frames `stride` pixels wide. */
+  absdiffGrey(a: number, b: number, stride: number, x0: number, w: number, h: number, grey: number): void {
+    this.x.absdiff_grey(a, b, stride, x0, w, h, grey);
+  }
+
+  /** GaussianBlur(ksize, sigma 0, BORDER_DEFAULT) of a w x h grey image; `row` holds 2 * (w + 4) bytes. */
+  gaussianBlur(src: number, dst: number, w: number, h: number, ksize: number, row: number): void {
+    if (this.x.gaussian_blur(src, dst, w, h, ksize, row) !== 0) {
+      throw new RangeError(`The SIMD blur does kernel sizes ${KERNEL_BLUR_SIZES.join(', ')}, not ${ksize}`);
+    }
+  }
+
+  /** threshold(THRESH_BINARY, maxval 255) with an integer threshold in 0..255. */
+  threshold(src: number, dst: number, n: number, t: number): void {
+    this.x.threshold_binary(src, dst, n, t);
+  }
+
+  /**
+   * dilate by a (2r+1)^2 rectangle (3x3, r iterations); `tmp` holds w*h bytes, `row` w + 2r. Returns whether any
+   * pixel of the result is set (an empty mask has no contours).
+   */
+  dilate(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): boolean {
+    return this.x.dilate_rect(src, dst, w, h, r, tmp, row) !== 0;
+  }
+
+  /** I420 planes at `base` (copyTo's layout) -> RGBA at `out`, swscale's x86 arithmetic (yuv.ts 'swscale-simd'). */
+  i420ToRgba(base: number, planes: readonly PlaneLayout[], w: number, h: number, out: number): void {
+    const [y, u, v] = planes;
+    if (!y || !u || !v) throw new RangeError(`An I420 frame has 3 planes, not ${planes.length}`);
+    this.x.i420_to_rgba(
+      base + y.offset,
+      y.stride,
+      base + u.offset,
+      u.stride,
+      base + v.offset,
+      v.stride,
+      w,
+      h,
+      out,
+    );
+  }
+}
