@@ -27,14 +27,12 @@ export const scenario: BenchScenario = {
     const data = useDataStore.getState();
     for (const s of data.sources) await data.closeSource(s.id);
     for (const c of set.classes) {
-      await useDataStore
-        .getState()
-        .addMemorySource({
-          name: `incremental_${c.flow}`,
-          label: c.label,
-          chunks: c.chunks,
-          origin: 'bench',
-        });
+      await useDataStore.getState().addMemorySource({
+        name: `incremental_${c.flow}`,
+        label: c.label,
+        chunks: c.chunks,
+        origin: 'bench',
+      });
     }
     useSettings.getState().setOverrides('model.name=lenet5');
     await useRegistry.getState().load();
