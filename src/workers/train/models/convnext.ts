@@ -9,6 +9,7 @@
 // no padding is exactly that, it trains on every backend (the wasm backend has no strided conv gradient) and it
 // exports as a plain Conv. The depthwise 7x7 gradient on wasm comes from wasm-depthwise.ts.
 import * as tf from '@tensorflow/tfjs';
+import type { ConvNextExportSpec } from '../../../core/export/onnx-convnext';
 import { firstLayerKernel } from './layers';
 import {
   inputHeight,
@@ -271,3 +272,26 @@ export const CONVNEXT_MODELS: ModelDef[] = (Object.keys(CONVNEXT_ARCH) as ConvNe
   convnextModel(s, false),
   convnextModel(s, true),
 ]);
+
+/** What the ONNX exporter needs to know of a registry ConvNeXt at an input size. */
+export function convnextExportSpec(
+  name: string,
+  input: ModelInput,
+  probability: 'softmax' | 'sigmoid',
+): ConvNextExportSpec {
+  const m = /^convnext-(atto|femto|pico|nano|tiny)(-cbam)?$/.exec(name);
+  if (!m) throw new Error(`"${name}" is not a ConvNeXt of the registry`);
+  const arch = CONVNEXT_ARCH[m[1] as ConvNextSize];
+  return {
+    name,
+    depths: arch.depths,
+    dims: arch.dims,
+    cbamStages: m[2] ? CBAM_STAGES : [],
+    lnEps: LN_EPS,
+    channels: input.channels,
+    height: inputHeight(input),
+    width: inputWidth(input),
+    classes: input.classes ?? 1,
+    probability,
+  };
+}
