@@ -178,3 +178,23 @@ describe('label readers', () => {
     expect(parseCsvRows('a,b\n\n"x\ny",2\nz,3').map((r) => r.line)).toEqual([1, 3, 5]);
   });
 });
+
+describe('steel-like demo set', () => {
+  it('is seeded, grey 256x1600, multi-label in the steel layout, with inclusions the rarest kind', async () => {
+    const { generateSteelSet, steelCsv } = await import('./steel-demo');
+    const set = generateSteelSet(60, 3, 32, 160);
+    expect(set[0]!.pixels.length).toBe(32 * 160);
+    expect(generateSteelSet(2, 3, 32, 160)[1]!.pixels).toEqual(set[1]!.pixels);
+    const labels = steelLabels(
+      steelCsv(set),
+      'demo.csv',
+      set.map((s) => `demo/${s.name}`),
+      4,
+    );
+    expect(labels.items.map((i) => i.labels)).toEqual(set.map((s) => s.labels));
+    const counts = classCounts(labels);
+    expect(Math.min(...counts)).toBe(counts[3]);
+    expect(counts[3]).toBeGreaterThan(0);
+    expect(generateSteelSet(1, 1)[0]!.pixels.length).toBe(256 * 1600);
+  });
+});

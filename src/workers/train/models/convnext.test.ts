@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../testing/node-tf';
 import { initialWeights } from '../trainer';
 import { registerWasmTrainingKernels } from '../wasm-kernels';
+import { gelu, geluPlain, layerNorm, layerNormPlain } from './convnext';
 import { getModel, listModels } from './registry';
 import { paramCount, type ModelInput } from './types';
 
@@ -51,6 +52,31 @@ describe('ConvNeXt family', () => {
     const b = m.apply(p, tf.tile(grey, [1, 1, 1, 3]) as tf.Tensor4D, false);
     expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-4);
     expect(() => m.apply(p, tf.zeros([1, 30, 96, 3]), false)).toThrow(/multiple of 32/);
+  });
+});
+
+describe('hand-written gradients equal autodiff of the plain ops', () => {
+  beforeAll(() => startNodeBackend('cpu'));
+  const close = (a: tf.Tensor, b: tf.Tensor) =>
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
+
+  it('LayerNorm: value and gradients w.r.t. x, scale and shift', () => {
+    const x = tf.randomNormal([2, 3, 4, 8], 0, 2, 'float32', 1);
+    const g = tf.randomNormal([8], 1, 0.3, 'float32', 2);
+    const b = tf.randomNormal([8], 0, 0.3, 'float32', 3);
+    const w = tf.randomNormal([2, 3, 4, 8], 0, 1, 'float32', 4);
+    const loss = (f: typeof layerNorm) => (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+      tf.sum(tf.mul(f(xx, gg, bb), w));
+    close(layerNorm(x, g, b), layerNormPlain(x, g, b));
+    const a = tf.grads(loss(layerNorm))([x, g, b]);
+    const e = tf.grads(loss(layerNormPlain))([x, g, b]);
+    a.forEach((t, i) => close(t, e[i]!));
+  });
+
+  it('GELU: value and gradient', () => {
+    const x = tf.linspace(-6, 6, 101);
+    close(gelu(x), geluPlain(x));
+    close(tf.grad((v: tf.Tensor) => tf.sum(gelu(v)))(x), tf.grad((v: tf.Tensor) => tf.sum(geluPlain(v)))(x));
   });
 });
 

@@ -108,8 +108,8 @@ export function convnextParams(arch: ConvNextArch, cbam: boolean, input: ModelIn
   return specs;
 }
 
-/** LayerNorm over the last axis (channels), as ConvNeXt's channels-last LayerNorm. */
-export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+/** LayerNorm over the last axis as plain ops (the reference the custom-gradient version is tested against). */
+export function layerNormPlain(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const axis = x.rank - 1;
   const mean = tf.mean(x, axis, true);
   const centred = tf.sub(x, mean);
@@ -117,10 +117,53 @@ export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LN_EPS))), g), b);
 }
 
-/** Exact GELU: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), PyTorch's nn.GELU(). */
-export function gelu(x: tf.Tensor): tf.Tensor {
+/**
+ * LayerNorm over the last axis (channels), as ConvNeXt's channels-last LayerNorm, with a hand-written gradient:
+ * the tape keeps only the normalised input and 1/std (plain ops would keep six tensors the size of x).
+ * dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = dy * g.
+ */
+export const layerNorm = tf.customGrad((x, g, b, save) => {
+  const axis = (x as tf.Tensor).rank - 1;
+  const mean = tf.mean(x as tf.Tensor, axis, true);
+  const centred = tf.sub(x as tf.Tensor, mean);
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), axis, true), LN_EPS));
+  const xhat = tf.mul(centred, rstd);
+  (save as tf.GradSaveFunc)([xhat, rstd, g as tf.Tensor]);
+  return {
+    value: tf.add(tf.mul(xhat, g as tf.Tensor), b as tf.Tensor),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const d = dy as tf.Tensor;
+      const [xh, rs, gg] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const ax = xh.rank - 1;
+      const outer = [...Array(ax).keys()];
+      const dxhat = tf.mul(d, gg);
+      const dx = tf.mul(
+        rs,
+        tf.sub(tf.sub(dxhat, tf.mean(dxhat, ax, true)), tf.mul(xh, tf.mean(tf.mul(dxhat, xh), ax, true))),
+      );
+      return [dx, tf.sum(tf.mul(d, xh), outer), tf.sum(d, outer)];
+    },
+  };
+}) as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/** Exact GELU as plain ops: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), PyTorch's nn.GELU(). */
+export function geluPlain(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
 }
+
+/** Exact GELU with a hand-written gradient Phi(x) + x phi(x), so the tape keeps x alone (not five tensors). */
+export const gelu = tf.customGrad((x, save) => {
+  (save as tf.GradSaveFunc)([x as tf.Tensor]);
+  return {
+    value: geluPlain(x as tf.Tensor),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const v = saved[0]!;
+      const cdf = tf.mul(tf.add(tf.erf(tf.mul(v, Math.SQRT1_2)), 1), 0.5);
+      const pdf = tf.mul(tf.exp(tf.mul(tf.square(v), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+      return [tf.mul(dy as tf.Tensor, tf.add(cdf, tf.mul(v, pdf)))];
+    },
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /** A k x k stride-k convolution without padding, as patchify + matmul (see the header). w is HWIO. */
 export function patchConv(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor, k: number): tf.Tensor4D {
@@ -190,15 +233,22 @@ export function convnextApply(
     const [n, hh, ww] = h.shape;
     for (let j = 0; j < depths[i]!; j++, blockIndex++) {
       const b = `${s}.b${j}`;
-      const dw = tf.add(
-        tf.depthwiseConv2d(h, param<tf.Tensor4D>(p, `${b}.dw.w`), 1, 'same'),
-        param(p, `${b}.dw.b`),
-      );
+      const dw = tf.fused.depthwiseConv2d({
+        x: h,
+        filter: param<tf.Tensor4D>(p, `${b}.dw.w`),
+        strides: 1,
+        pad: 'same',
+        bias: param(p, `${b}.dw.b`),
+      });
       const flat = tf.reshape(layerNorm(dw, param(p, `${b}.ln.g`), param(p, `${b}.ln.b`)), [n * hh * ww, d]);
       const mid = gelu(
-        tf.add(tf.matMul(flat as tf.Tensor2D, param(p, `${b}.pw1.w`)), param(p, `${b}.pw1.b`)),
+        tf.fused.matMul({ a: flat as tf.Tensor2D, b: param(p, `${b}.pw1.w`), bias: param(p, `${b}.pw1.b`) }),
       );
-      const out = tf.add(tf.matMul(mid as tf.Tensor2D, param(p, `${b}.pw2.w`)), param(p, `${b}.pw2.b`));
+      const out = tf.fused.matMul({
+        a: mid as tf.Tensor2D,
+        b: param(p, `${b}.pw2.w`),
+        bias: param(p, `${b}.pw2.b`),
+      });
       const scaled = tf.reshape(tf.mul(out, param(p, `${b}.gamma`)), [n, hh, ww, d]) as tf.Tensor4D;
       const rate = total > 1 ? (arch.dropPath * blockIndex) / (total - 1) : 0;
       h = tf.add(h, dropPath(scaled, rate, training));
@@ -232,8 +282,9 @@ export function convnextFlops(arch: ConvNextArch, cbam: boolean, input: ModelInp
 
 /**
  * Floats kept for the backward pass per image: what the tfjs tape holds (every op's output until the
- * gradient is taken). Per block about 40 x C per pixel (depthwise, LayerNorm's steps, the 4C-wide 1x1 conv and
- * the five ops of GELU, the 1x1 back, layer scale, residual); the stem and transitions add their outputs.
+ * gradient is taken). Per block about 16 x C per pixel (depthwise, LayerNorm's normalised input and output,
+ * the 4C-wide 1x1 conv and GELU's output, the 1x1 back, layer scale, residual, reshapes); the stem and
+ * transitions add their outputs.
  */
 export function convnextActivationFloats(arch: ConvNextArch, cbam: boolean, input: ModelInput): number {
   const { depths, dims } = arch;
@@ -246,7 +297,7 @@ export function convnextActivationFloats(arch: ConvNextArch, cbam: boolean, inpu
       w /= 2;
       floats += h * w * (dims[i - 1]! * 10 + d * 2);
     }
-    floats += depths[i]! * h * w * d * 40;
+    floats += depths[i]! * h * w * d * 16;
     if (cbam && CBAM_STAGES.includes(i)) floats += h * w * (d * 3 + 6);
   });
   return floats;
