@@ -1,7 +1,7 @@
 // Page object for the studio: the e2e tests speak of areas and controls, not of selectors.
 import { test as base, expect, type Page } from '@playwright/test';
 
-export type AreaName = 'Data' | 'Extract' | 'Generate' | 'Train' | 'Evaluate' | 'Runs' | 'System';
+export type AreaName = 'Data' | 'Extract' | 'Generate' | 'Train' | 'Evaluate' | 'Images' | 'Runs' | 'System';
 
 export class Studio {
   constructor(readonly page: Page) {}

@@ -7,6 +7,7 @@ import { DataArea } from '../areas/data/DataArea';
 import { EvaluateArea } from '../areas/evaluate/EvaluateArea';
 import { ExtractArea } from '../areas/extract/ExtractArea';
 import { GenerateArea } from '../areas/generate/GenerateArea';
+import { ImagesArea } from '../areas/images/ImagesArea';
 import { RunsArea } from '../areas/runs/RunsArea';
 import { SystemArea } from '../areas/system/SystemArea';
 import { TrainArea } from '../areas/train/TrainArea';
@@ -20,6 +21,7 @@ const NAV: { area: Area; label: string; hint: string }[] = [
   { area: 'generate', label: 'Generate', hint: 'Make synthetic scenes and crop sets' },
   { area: 'train', label: 'Train', hint: 'Train LeNet5 and friends' },
   { area: 'evaluate', label: 'Evaluate', hint: 'Metrics, predictions, export' },
+  { area: 'images', label: 'Images', hint: 'Labelled image sets: multi-class, multi-label, ConvNeXt + CBAM' },
   { area: 'runs', label: 'Runs', hint: 'Every run kept, compared' },
   { area: 'system', label: 'System', hint: 'Compute backends and configuration' },
 ];
@@ -30,6 +32,7 @@ const AREA_VIEW: Record<Area, () => React.JSX.Element> = {
   generate: GenerateArea,
   train: TrainArea,
   evaluate: EvaluateArea,
+  images: ImagesArea,
   runs: RunsArea,
   system: SystemArea,
 };
