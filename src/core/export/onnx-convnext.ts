@@ -54,8 +54,11 @@ export function exportConvNextOnnx(
     }
     return w;
   };
+  const initNames = new Set<string>();
+  /** An initializer, written once even when a layer is used twice (CBAM's shared MLP). */
   const init = (name: string, dims: number[], data: Float32Array) => {
-    inits.push({ name, dims, data });
+    if (!initNames.has(name)) inits.push({ name, dims, data });
+    initNames.add(name);
     return name;
   };
   const op = (type: string, inputs: string[], attrs?: Attr[]): string => {

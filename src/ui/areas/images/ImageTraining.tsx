@@ -154,7 +154,11 @@ export function ImageTraining() {
       <div className="row">
         <label>
           Model
-          <select value={config.model} onChange={(e) => setConfig({ model: e.target.value })}>
+          <select
+            aria-label="Model"
+            value={config.model}
+            onChange={(e) => setConfig({ model: e.target.value })}
+          >
             {models.map((m) => (
               <option key={m.name} value={m.name}>
                 {m.label} — {fmtCount(m.parameters)} params
@@ -179,7 +183,11 @@ export function ImageTraining() {
         />
         <label>
           Backend
-          <select value={backend} onChange={(e) => setBackend(e.target.value as BackendName)}>
+          <select
+            aria-label="Training backend"
+            value={backend}
+            onChange={(e) => setBackend(e.target.value as BackendName)}
+          >
             {BACKENDS.map((b) => (
               <option key={b} value={b}>
                 {b}
@@ -229,7 +237,11 @@ export function ImageTraining() {
         />
         <label>
           Loss
-          <select value={config.loss} onChange={(e) => setConfig({ loss: e.target.value as ImageLoss })}>
+          <select
+            aria-label="Loss"
+            value={config.loss}
+            onChange={(e) => setConfig({ loss: e.target.value as ImageLoss })}
+          >
             {losses.map((l) => (
               <option key={l} value={l}>
                 {l === 'focal'
