@@ -170,3 +170,18 @@ test('images: a CSV naming an image that is not there is refused with the file a
     'labels.csv line 3: image "nope.png" is not among the opened images',
   );
 });
+
+test('images: the generated steel demo opens in one click at full resolution', async ({ studio, page }) => {
+  test.setTimeout(240_000);
+  await studio.open('Images');
+  await page.getByRole('button', { name: /Generate steel demo/ }).click();
+  await expect(page.getByTestId('images-count')).toHaveText('120', { timeout: 180_000 });
+  await expect(page.getByTestId('images-task')).toHaveText('multi-label');
+  const rows = page.getByRole('table', { name: 'Classes' }).locator('tbody tr');
+  await expect(rows.locator('td:first-child')).toHaveText(['scratches', 'pits', 'patches', 'inclusions']);
+  const counts = (await rows.locator('td:nth-child(2)').allTextContents()).map(Number);
+  // inclusions are the rare kind
+  expect(Math.min(...counts)).toBe(counts[3]);
+  await expect(page.getByTestId('images-model-info')).toContainText('per image at 256×1600');
+  await expect(page.getByTestId('split-sizes')).toHaveText(/^\d+ \/ \d+ \/ \d+$/);
+});

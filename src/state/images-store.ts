@@ -7,7 +7,7 @@ import { defaultAugment, type AugmentConfig } from '../core/images/augment';
 import type { EpochRecord, ImageTrainConfig, ResultsJson } from '../core/images/experiment';
 import { csvLabels, imageFolderLabels, isImagePath, isSteelLayout, steelLabels } from '../core/images/labels';
 import { splitImages, STRATIFIED_70_15_15 } from '../core/images/split';
-import { generateSteelSet, steelCsv, STEEL_CLASSES } from '../core/images/steel-demo';
+import { STEEL_CLASSES } from '../core/images/steel-demo';
 import type { ImageLabels } from '../core/images/task';
 import type { ModelInfo } from '../workers/train/models/registry';
 import { imagesWorker } from '../workers/images/client';
@@ -144,31 +144,23 @@ export const useImages = create<ImagesState>(
 
       async loadDemo(count = 120) {
         set({ progress: 'Generating steel-like images…', error: null });
-        const setImgs = generateSteelSet(count, 7);
-        const canvas = new OffscreenCanvas(1600, 256);
-        const ctx = canvas.getContext('2d')!;
-        const files: ImageFile[] = [];
-        for (const im of setImgs) {
-          const rgba = new Uint8ClampedArray(im.pixels.length * 4);
-          for (let i = 0; i < im.pixels.length; i++) {
-            rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = im.pixels[i]!;
-            rgba[i * 4 + 3] = 255;
-          }
-          ctx.putImageData(new ImageData(rgba, 1600, 256), 0, 0);
-          files.push({
-            path: `steel-demo/${im.name}`,
-            blob: await canvas.convertToBlob({ type: 'image/png' }),
+        try {
+          const { files, csv } = await imagesWorker.run('generateSteelDemo', [count, 7], {
+            onProgress: (p) =>
+              set({ progress: `Generating steel-like images: ${p.done} / ${p.total ?? count}` }),
           });
+          const labels = steelLabels(
+            csv,
+            'steel-demo.csv',
+            files.map((f) => f.path),
+            STEEL_CLASSES.length,
+          );
+          labels.classNames = [...STEEL_CLASSES];
+          labels.source = `generated steel-like demo (${count} images, 256x1600 grey)`;
+          await get().loadLabelled(files, labels);
+        } catch (e) {
+          set({ error: message(e), progress: '' });
         }
-        const labels = steelLabels(
-          steelCsv(setImgs),
-          'steel-demo.csv',
-          files.map((f) => f.path),
-          STEEL_CLASSES.length,
-        );
-        labels.classNames = [...STEEL_CLASSES];
-        labels.source = `generated steel-like demo (${count} images, 256x1600 grey)`;
-        await get().loadLabelled(files, labels);
       },
 
       makeSplit(seed = 42) {

@@ -7,6 +7,7 @@ import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
 import type { ImageTrainConfig, ResultsJson } from '../../core/images/experiment';
 import type { LabelledImage } from '../../core/images/task';
+import { generateSteelSet, steelCsv } from '../../core/images/steel-demo';
 import { createRng } from '../../core/train/rng';
 import { initTfBackend } from '../compute/tf-backends';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
@@ -205,6 +206,36 @@ export const api = {
       ],
     });
     return { modelJson, weights: new Uint8Array(bin.buffer) };
+  },
+
+  /** The generated steel-like demo: PNG files (256 x 1600 grey) and their labels in the steel layout. */
+  generateSteelDemo(
+    count: number,
+    seed: number,
+    opts?: TaskOptions,
+  ): Promise<{ files: ImageFile[]; csv: string }> {
+    return runTask(tasks, opts, async (ctx) => {
+      const images = generateSteelSet(count, seed);
+      const canvas = new OffscreenCanvas(1600, 256);
+      const c2d = canvas.getContext('2d');
+      if (!c2d) throw new Error('This browser gives workers no 2D canvas to draw the demo images with');
+      const files: ImageFile[] = [];
+      for (const im of images) {
+        const rgba = new Uint8ClampedArray(im.pixels.length * 4);
+        for (let i = 0; i < im.pixels.length; i++) {
+          rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = im.pixels[i]!;
+          rgba[i * 4 + 3] = 255;
+        }
+        c2d.putImageData(new ImageData(rgba, 1600, 256), 0, 0);
+        files.push({
+          path: `steel-demo/${im.name}`,
+          blob: await canvas.convertToBlob({ type: 'image/png' }),
+        });
+        ctx.progress({ done: files.length, total: count, unit: 'images' });
+        await ctx.checkpoint();
+      }
+      return { files, csv: steelCsv(images) };
+    });
   },
 
   cancel(taskId: string): boolean {
