@@ -16,6 +16,7 @@ import { getModel, listModels, type ModelInfo } from '../train/models/registry';
 import type { WeightMap } from '../train/trainer';
 import { registerWasmTrainingKernels } from '../train/wasm-kernels';
 import { augmentBatch } from './augment';
+import { benchImageStep, type ImageStepBench } from './bench';
 import { decodeImages, type DecodedSet, type ImageFile } from './decode';
 import { modelInput, runImageTraining, type ImageTrainEvents } from './image-train';
 
@@ -235,6 +236,22 @@ export const api = {
         await ctx.checkpoint();
       }
       return { files, csv: steelCsv(images) };
+    });
+  },
+
+  /** Time training steps of an image model on `backend` (bench); throws the memory refusal when it will not fit. */
+  benchStep(
+    backend: BackendName,
+    o: ImageStepBench,
+    opts?: TaskOptions,
+  ): Promise<{ imgPerSec: number; msPerStep: number; steps: number }> {
+    return runTask(tasks, opts, async (ctx) => {
+      await initTfBackend(backend);
+      let done = 0;
+      return benchImageStep(o, backend, async () => {
+        ctx.progress({ done: ++done, total: o.warmup + o.steps, unit: 'steps' });
+        await ctx.checkpoint();
+      });
     });
   },
 
