@@ -104,6 +104,8 @@ for (const c of CASES) {
       expect(r.history).toHaveLength(1);
       expect(r.per_class.map((p: { name: string }) => p.name)).toEqual(c.classes);
       expect(r.dataset.images).toBe(c.count);
+      expect(r.pr_curves).toHaveLength(c.classes.length);
+      await expect(page.getByRole('img', { name: /^PR curve of / })).toHaveCount(c.classes.length);
       expect(r.config.focalAlpha).toHaveLength(c.task === 'multi-class' ? 3 : 4);
       await expect(page.getByTestId('results-micro-f1')).toHaveText(r.test.micro.f1.toFixed(3));
       if (c.task === 'multi-class') expect(r.test.micro.f1).toBeCloseTo(r.test.accuracy, 10);

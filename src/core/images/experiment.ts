@@ -76,6 +76,8 @@ export interface ResultsJson {
   per_class: { name: string; precision: number; recall: number; f1: number; support: number; ap: number }[];
   /** Test-set confusion: K x K (single-label) or one [[tn, fp], [fn, tp]] per class (multi-label). */
   confusion: number[][] | [[number, number], [number, number]][];
+  /** Test-set precision-recall curve per class (one-vs-rest), thinned: [recall, precision] points. */
+  pr_curves: { name: string; ap: number; points: [number, number][] }[];
   timings: {
     total_s: number;
     train_s: number;

@@ -70,6 +70,7 @@ describe('image training on wasm', () => {
     expect(res.config.focalAlpha).toHaveLength(4);
     expect(res.per_class.map((c) => c.name)).toEqual([...STEEL_CLASSES]);
     expect(res.confusion).toHaveLength(4);
+    expect(res.pr_curves.map((c) => c.name)).toEqual([...STEEL_CLASSES]);
     expect(Number.isFinite(res.history[0]!.trainLoss)).toBe(true);
     expect(res.test.micro.f1).toBeGreaterThanOrEqual(0);
     expect(res.timings.train_images_per_s).toBeGreaterThan(0);

@@ -280,6 +280,11 @@ export async function runImageTraining(
       test: summary(tm, test.loss),
       per_class: perClassRows(tm),
       confusion: tm.confusion ?? tm.perClassConfusion ?? [],
+      pr_curves: tm.curves.map((c) => ({
+        name: c.name,
+        ap: c.ap,
+        points: c.points.map((q) => [q.recall, q.precision] as [number, number]),
+      })),
       timings: {
         total_s: (performance.now() - t0) / 1000,
         train_s: trainSeconds,

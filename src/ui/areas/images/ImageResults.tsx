@@ -5,6 +5,33 @@ import { useImages } from '../../../state/images-store';
 
 const f3 = (v: number) => v.toFixed(3);
 
+/** A small precision-recall curve (recall on x, precision on y, both 0..1). */
+function PrCurve({ name, ap, points }: { name: string; ap: number; points: [number, number][] }) {
+  const W = 160;
+  const H = 110;
+  const d = points
+    .map(([r, p], i) => `${i ? 'L' : 'M'}${(r * W).toFixed(1)},${((1 - p) * H).toFixed(1)}`)
+    .join(' ');
+  return (
+    <figure className="images-pr">
+      <svg
+        width={W}
+        height={H}
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`PR curve of ${name}, AP ${f3(ap)}`}
+      >
+        <rect x={0} y={0} width={W} height={H} fill="none" stroke="currentColor" strokeOpacity={0.3} />
+        {d ? <path d={d} fill="none" stroke="currentColor" strokeWidth={1.5} /> : null}
+      </svg>
+      <figcaption>
+        {name}: AP {f3(ap)}
+        {points.length ? '' : ' (no positives in the test split)'}
+      </figcaption>
+    </figure>
+  );
+}
+
 export function ImageResults() {
   const results = useImages((s) => s.results);
   const downloadResults = useImages((s) => s.downloadResults);
@@ -94,6 +121,11 @@ export function ImageResults() {
           </tbody>
         </table>
       ) : null}
+      <div className="row" aria-label="Precision-recall curves per class (test split)">
+        {results.pr_curves.map((c) => (
+          <PrCurve key={c.name} {...c} />
+        ))}
+      </div>
       <div className="row">
         <button type="button" onClick={downloadResults}>
           Download results.json
