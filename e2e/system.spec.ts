@@ -5,7 +5,16 @@ import { expect, test } from './studio';
 test('the shell shows every area and routes by hash', async ({ studio, page }) => {
   await studio.open('Data');
   const nav = page.getByRole('navigation', { name: 'Studio areas' });
-  for (const area of ['Data', 'Extract', 'Generate', 'Train', 'Evaluate', 'Runs', 'System'] as const) {
+  for (const area of [
+    'Data',
+    'Extract',
+    'Generate',
+    'Train',
+    'Evaluate',
+    'Images',
+    'Runs',
+    'System',
+  ] as const) {
     await test.step(`go to ${area}`, async () => {
       await studio.goTo(area);
       await expect(nav.getByRole('link', { name: area })).toHaveAttribute('aria-current', 'page');

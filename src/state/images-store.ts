@@ -84,6 +84,7 @@ function defaultConfig(): ImageTrainConfig {
     augment: defaultAugment(),
     seed: 42,
     maxBatchesPerEpoch: 0,
+    classWeights: false,
   };
 }
 

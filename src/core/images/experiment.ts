@@ -24,6 +24,11 @@ export interface ImageTrainConfig {
   /** bce for sigmoid heads, ce for softmax, focal for either (alpha per class from the training frequencies). */
   loss: ImageLoss;
   focalGamma: number;
+  /**
+   * Weigh BCE / cross-entropy by class: balanced weights N / (K n_c) for cross-entropy, the positives of each
+   * class by (1 - share) / share capped at 10 for BCE. Focal loss has its own alpha and ignores this.
+   */
+  classWeights: boolean;
   augment: AugmentConfig;
   seed: number;
   /** Stop after this many batches per epoch (0 = all), for quick tries. */
@@ -59,6 +64,7 @@ export interface ResultsJson {
   };
   config: ImageTrainConfig & {
     focalAlpha: number[] | null;
+    lossClassWeights: number[] | null;
     split: string;
     parameters: number;
     flops: number | null;

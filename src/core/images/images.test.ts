@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csvLabels, imageFolderLabels, LabelError, parseCsvRows, steelLabels } from './labels';
 import { evaluateImages, multiLabelMetrics } from './metrics';
 import { iterativeStratification, splitImages } from './split';
-import { classCounts, focalAlpha, targetMatrix, type LabelledImage } from './task';
+import { classCounts, focalAlpha, lossClassWeights, targetMatrix, type LabelledImage } from './task';
 
 describe('focal alpha from class frequencies', () => {
   it('binary: alpha of class 1 is the share of class 0', () => {
@@ -17,6 +17,14 @@ describe('focal alpha from class frequencies', () => {
   it('multi-label: 1 - positive share per class; an empty class takes the largest weight', () => {
     expect(focalAlpha('multi-label', [10, 2], 20)).toEqual([0.5, 0.9]);
     expect(focalAlpha('multi-class', [10, 0, 30], 40)).toEqual([4 / 3, 4 / 3, 40 / 90]);
+  });
+});
+
+describe('class weights for BCE / cross-entropy', () => {
+  it('balanced for multi-class, pos_weight (negatives / positives, at most 10) per class otherwise', () => {
+    expect(lossClassWeights('multi-class', [50, 30, 20], 100)[2]).toBeCloseTo(100 / 60, 12);
+    expect(lossClassWeights('multi-label', [10, 1, 0], 20)).toEqual([1, 10, 1]);
+    expect(lossClassWeights('binary', [30, 10], 40)).toEqual([3]);
   });
 });
 

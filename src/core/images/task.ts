@@ -62,6 +62,16 @@ export function balancedClassWeights(counts: readonly number[], total: number): 
   return focalAlpha('multi-class', counts, total);
 }
 
+/**
+ * Class weights for BCE / cross-entropy: multi-class the balanced rule; binary and multi-label the weight of each
+ * class's positives, (negatives / positives) capped at 10 (PyTorch's pos_weight), 1 for a class with none.
+ */
+export function lossClassWeights(task: TaskKind, counts: readonly number[], total: number): number[] {
+  if (task === 'multi-class') return balancedClassWeights(counts, total);
+  const pos = task === 'binary' ? [counts[1] ?? 0] : counts;
+  return pos.map((n) => (n > 0 ? Math.min(10, (total - n) / n) : 1));
+}
+
 /** Target rows (N x outputs, 0/1) for the model's head. */
 export function targetMatrix(
   task: TaskKind,

@@ -1,7 +1,16 @@
 // Hash routes: `#/train?training.batch_size=512&extract.min_area=2500` names an area and carries config
 // overrides, so a link reproduces a setup. Works on any static host (no server rewrites needed).
 
-export const AREAS = ['data', 'extract', 'generate', 'train', 'evaluate', 'images', 'runs', 'system'] as const;
+export const AREAS = [
+  'data',
+  'extract',
+  'generate',
+  'train',
+  'evaluate',
+  'images',
+  'runs',
+  'system',
+] as const;
 export type Area = (typeof AREAS)[number];
 export const DEFAULT_AREA: Area = 'data';
 

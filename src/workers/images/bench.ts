@@ -40,6 +40,7 @@ export async function benchImageStep(
     augment: defaultAugment(),
     seed: 1,
     maxBatchesPerEpoch: 0,
+    classWeights: false,
   };
   checkMemory(cfg, backend);
   const model = getModel(o.model);

@@ -34,6 +34,7 @@ function config(over: Partial<ImageTrainConfig>): ImageTrainConfig {
     augment: defaultAugment(),
     seed: 1,
     maxBatchesPerEpoch: 0,
+    classWeights: false,
     ...over,
   };
 }

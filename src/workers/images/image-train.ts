@@ -13,7 +13,14 @@ import {
 } from '../../core/images/experiment';
 import { estimateTrainingMemory, MEMORY_BUDGET, memoryRefusal } from '../../core/images/memory';
 import { evaluateImages, type ImageMetrics } from '../../core/images/metrics';
-import { classCounts, focalAlpha, headSize, targetMatrix, type LabelledImage } from '../../core/images/task';
+import {
+  classCounts,
+  focalAlpha,
+  headSize,
+  lossClassWeights,
+  targetMatrix,
+  type LabelledImage,
+} from '../../core/images/task';
 import { EarlyStopping } from '../../core/train/early-stopping';
 import { createRng, deriveSeed, permutation } from '../../core/train/rng';
 import { lrAtStep } from '../../core/train/schedule';
@@ -119,15 +126,13 @@ export async function runImageTraining(
   const k = cfg.classNames.length;
   const outs = headSize(cfg.task, k);
   const trainItems = data.split.train.map((i) => data.items[i]!);
-  const alpha =
-    cfg.loss === 'focal'
-      ? focalAlpha(
-          cfg.task,
-          classCounts({ classNames: cfg.classNames, items: trainItems }),
-          trainItems.length,
-        )
+  const trainCounts = classCounts({ classNames: cfg.classNames, items: trainItems });
+  const alpha = cfg.loss === 'focal' ? focalAlpha(cfg.task, trainCounts, trainItems.length) : null;
+  const weights =
+    cfg.loss !== 'focal' && cfg.classWeights
+      ? lossClassWeights(cfg.task, trainCounts, trainItems.length)
       : null;
-  const lossFn = imageLoss(cfg.task, cfg.loss, alpha, cfg.focalGamma);
+  const lossFn = imageLoss(cfg.task, cfg.loss, alpha ?? weights, cfg.focalGamma);
   const y = targetMatrix(cfg.task, k, data.items);
   const yRows = (ids: ArrayLike<number>) => {
     const out = new Float32Array(ids.length * outs);
@@ -264,6 +269,7 @@ export async function runImageTraining(
       config: {
         ...cfg,
         focalAlpha: alpha,
+        lossClassWeights: weights,
         split: data.split.description,
         parameters: paramCount(specs),
         flops: model.flops ? model.flops(input) : null,

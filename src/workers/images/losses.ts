@@ -1,5 +1,6 @@
 // Losses for image heads on logits: sigmoid heads (binary, multi-label) with BCE or focal loss, softmax heads
-// (multi-class) with (weighted) cross-entropy or focal loss. Alpha weighs classes (see core/images/task).
+// (multi-class) with (weighted) cross-entropy or focal loss. `alpha` is focal loss's alpha per class, or for BCE /
+// cross-entropy the class weights (see core/images/task: focalAlpha, lossClassWeights).
 import * as tf from '@tensorflow/tfjs';
 import type { ImageLoss } from '../../core/images/experiment';
 import type { TaskKind } from '../../core/images/task';
@@ -21,7 +22,8 @@ export function imageLoss(
         const logp = tf.logSoftmax(z);
         let per = tf.neg(tf.mul(y, logp)); // [N, K], non-zero at the true class only
         if (loss === 'focal') per = tf.mul(per, tf.pow(tf.sub(1, tf.exp(logp)), gamma));
-        if (alpha && loss === 'focal') per = tf.mul(per, tf.tensor1d(alpha));
+        // focal: alpha per class; cross-entropy: class weights (the weight of the true class)
+        if (alpha) per = tf.mul(per, tf.tensor1d(alpha));
         return tf.mean(tf.sum(per, 1)) as tf.Scalar;
       });
   }
@@ -36,6 +38,9 @@ export function imageLoss(
           const a = tf.tensor1d(alpha);
           per = tf.mul(per, tf.add(tf.mul(y, a), tf.mul(tf.sub(1, y), tf.sub(1, a))));
         }
+      } else if (alpha) {
+        // BCE with pos_weight: the positives of class c weigh alpha[c]
+        per = tf.mul(per, tf.add(tf.mul(y, tf.sub(tf.tensor1d(alpha), 1)), 1));
       }
       return tf.mean(per) as tf.Scalar;
     });

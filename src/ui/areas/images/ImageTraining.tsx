@@ -254,6 +254,16 @@ export function ImageTraining() {
           </select>
         </label>
       </div>
+      {config.loss !== 'focal' ? (
+        <label>
+          <input
+            type="checkbox"
+            checked={config.classWeights}
+            onChange={(e) => setConfig({ classWeights: e.target.checked })}
+          />{' '}
+          Class weights from the training frequencies
+        </label>
+      ) : null}
       <Augmentations />
       <div className="row">
         <button type="button" disabled={running || !split} onClick={() => void train()}>
