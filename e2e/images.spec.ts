@@ -83,6 +83,22 @@ for (const c of CASES) {
       );
     });
 
+    if (c.task === 'multi-class') {
+      await test.step('a run that would not fit is refused before it starts, saying what to lower', async () => {
+        await page.getByLabel('Training backend').selectOption('wasm');
+        await page.getByLabel('Input height').fill('256');
+        await page.getByLabel('Input width').fill('1600');
+        await page.getByLabel('Batch size', { exact: true }).fill('8');
+        await page.getByRole('button', { name: 'Train', exact: true }).click();
+        await expect(page.getByTestId('images-error')).toContainText(
+          'Training ConvNeXt-Atto + CBAM at 256x1600 with batch 8 needs about',
+        );
+        await expect(page.getByTestId('images-error')).toContainText('lower the batch size to 1 or less');
+        await page.getByLabel('Input height').fill(String(H));
+        await page.getByLabel('Input width').fill(String(W));
+      });
+    }
+
     await test.step('train ConvNeXt-atto + CBAM one epoch on wasm', async () => {
       await trainOneEpoch(studio);
       await expect(page.getByRole('table', { name: 'Epochs' }).locator('tbody tr')).toHaveCount(1);

@@ -233,6 +233,7 @@ export const useImages = create<ImagesState>(
           progress: 'Decoding images…',
         });
         try {
+          await imagesWorker.api.checkRun(config, backend);
           const key = `${files.length}:${config.height}x${config.width}`;
           if (key !== decodedKey) {
             const r = await imagesWorker.run('decode', [files, config.height, config.width, 'auto'], {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../core/backends/backends';
 import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
-import type { ImageTrainConfig, ResultsJson } from '../../core/images/experiment';
+import { checkTrainConfig, type ImageTrainConfig, type ResultsJson } from '../../core/images/experiment';
 import type { LabelledImage } from '../../core/images/task';
 import { generateSteelSet, steelCsv } from '../../core/images/steel-demo';
 import { createRng } from '../../core/train/rng';
@@ -18,7 +18,7 @@ import { registerWasmTrainingKernels } from '../train/wasm-kernels';
 import { augmentBatch } from './augment';
 import { benchImageStep, type ImageStepBench } from './bench';
 import { decodeImages, type DecodedSet, type ImageFile } from './decode';
-import { modelInput, runImageTraining, type ImageTrainEvents } from './image-train';
+import { checkMemory, modelInput, runImageTraining, type ImageTrainEvents } from './image-train';
 
 registerWasmTrainingKernels();
 
@@ -63,6 +63,12 @@ export const api = {
     return listModels({ size: height, height, width, channels, classes }).filter((m) =>
       m.name.startsWith('convnext'),
     );
+  },
+
+  /** Check a run before anything is decoded: settings, and the memory estimate (throws the refusal). */
+  checkRun(cfg: ImageTrainConfig, backend: BackendName): void {
+    checkTrainConfig(cfg);
+    checkMemory(cfg, backend);
   },
 
   /** Decode the set at the input size; returns what was found (channels, original sizes), not the pixels. */
