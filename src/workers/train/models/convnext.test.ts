@@ -16,6 +16,12 @@ describe('ConvNeXt family', () => {
     expect(paramCount(getModel('convnext-tiny').params(imageNet))).toBe(28_589_128);
   });
 
+  it('with 3 input channels and 4 outputs: torchvision ConvNeXt gives 3,375,804 (atto, built from its class) and 27,823,204 (tiny)', () => {
+    const four = { size: 256, height: 256, width: 1600, channels: 3, classes: 4 };
+    expect(paramCount(getModel('convnext-atto').params(four))).toBe(3_375_804);
+    expect(paramCount(getModel('convnext-tiny').params(four))).toBe(27_823_204);
+  });
+
   it('the small sizes match timm (3.70M, 5.22M, 9.05M, 15.59M)', () => {
     const millions = (n: string) => paramCount(getModel(n).params(imageNet)) / 1e6;
     // the same structure as Tiny (whose count is exact above)
