@@ -2,7 +2,17 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
 export type AreaName =
-  'Data' | 'Extract' | 'Generate' | 'Train' | 'Search' | 'Evaluate' | 'Refine' | 'Runs' | 'Models' | 'System';
+  | 'Data'
+  | 'Extract'
+  | 'Generate'
+  | 'Train'
+  | 'Search'
+  | 'Evaluate'
+  | 'Refine'
+  | 'Images'
+  | 'Runs'
+  | 'Models'
+  | 'System';
 
 export class Studio {
   constructor(readonly page: Page) {}

@@ -13,6 +13,7 @@ test('the shell shows every area and routes by hash', async ({ studio, page }) =
     'Search',
     'Evaluate',
     'Refine',
+    'Images',
     'Runs',
     'Models',
     'System',

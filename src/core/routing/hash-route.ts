@@ -9,6 +9,7 @@ export const AREAS = [
   'search',
   'evaluate',
   'refine',
+  'images',
   'runs',
   'models',
   'system',

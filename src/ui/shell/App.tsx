@@ -11,6 +11,7 @@ import { ExtractArea } from '../areas/extract/ExtractArea';
 import { GenerateArea } from '../areas/generate/GenerateArea';
 import { ModelsArea } from '../areas/models/ModelsArea';
 import { RefineArea } from '../areas/refine/RefineArea';
+import { ImagesArea } from '../areas/images/ImagesArea';
 import { RunsArea } from '../areas/runs/RunsArea';
 import { SearchArea } from '../areas/search/SearchArea';
 import { SystemArea } from '../areas/system/SystemArea';
@@ -28,6 +29,7 @@ const NAV: { area: Area; label: string; hint: string }[] = [
   { area: 'search', label: 'Search', hint: 'Hyper-parameter studies: TPE, pruning, Optuna files' },
   { area: 'evaluate', label: 'Evaluate', hint: 'Metrics, predictions, export' },
   { area: 'refine', label: 'Refine', hint: 'Find wrong labels, pseudo-label, map every crop, retrain' },
+  { area: 'images', label: 'Images', hint: 'Labelled image sets: multi-class, multi-label, ConvNeXt + CBAM' },
   { area: 'runs', label: 'Runs', hint: 'Every run kept, compared' },
   { area: 'models', label: 'Models', hint: 'Model registry, production alias, incremental learning' },
   { area: 'system', label: 'System', hint: 'Compute backends and configuration' },
@@ -41,6 +43,7 @@ const AREA_VIEW: Record<Area, () => React.JSX.Element> = {
   search: SearchArea,
   evaluate: EvaluateArea,
   refine: RefineArea,
+  images: ImagesArea,
   runs: RunsArea,
   models: ModelsArea,
   system: SystemArea,

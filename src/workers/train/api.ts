@@ -22,8 +22,9 @@ const tasks = new TaskRegistry();
 const pauses = new Map<string, { paused: boolean; wake: (() => void) | null }>();
 
 export const api = {
+  /** The crop models (ConvNeXt is trained on image sets, in the images worker). */
   listModels(channels = 3, size = 32): ModelInfo[] {
-    return listModels({ size, channels });
+    return listModels({ size, channels }).filter((m) => !m.name.startsWith('convnext'));
   },
 
   /**

@@ -32,7 +32,7 @@ export function initialWeights(specs: ParamSpec[], seed: number): WeightMap {
     out[s.name] =
       s.init === 'fan-in'
         ? uniformArray(n, 1 / Math.sqrt(s.fanIn), rng)
-        : new Float32Array(n).fill(s.init === 'ones' ? 1 : 0);
+        : new Float32Array(n).fill(s.init === 'ones' ? 1 : s.init === 'const' ? (s.value ?? 0) : 0);
   }
   return out;
 }

@@ -11,6 +11,7 @@
 // The convolution kernels need stride 1 and dilation 1 (what the studio's models use); other convolutions
 // fall back to the backend's own kernel or fail with a message naming the kernel.
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmDepthwiseKernels } from './wasm-depthwise';
 
 type Backend = tf.KernelBackend & {
   disposeData(dataId: object): boolean;
@@ -259,6 +260,7 @@ export function registerWasmTrainingKernels(): void {
   nativeBackpropInput = replace('Conv2DBackpropInput', conv2dBackpropInput);
   nativeBatchMatMul = replace('BatchMatMul', batchMatMul);
   replace('MaxPoolGrad', maxPoolGrad);
+  registerWasmDepthwiseKernels();
 }
 
 /**

@@ -1,4 +1,5 @@
 // The model registry the UI lists: name -> definition, with parameter counts for display.
+import { CONVNEXT_MODELS } from './convnext';
 import { lenet5, lenet5Classic } from './lenet5';
 import { resnetSmall } from './resnet';
 import { paramCount, type ModelDef, type ModelInput, type ModelName } from './types';
@@ -7,6 +8,7 @@ const MODELS: Record<string, ModelDef> = {
   lenet5,
   'lenet5-classic': lenet5Classic,
   'resnet-small': resnetSmall,
+  ...Object.fromEntries(CONVNEXT_MODELS.map((m) => [m.name, m])),
 };
 
 export function getModel(name: string): ModelDef {
@@ -20,6 +22,8 @@ export interface ModelInfo {
   label: string;
   description: string;
   parameters: number;
+  /** Multiply-adds of one image's forward pass at the asked input size, where the model knows it. */
+  flops: number | null;
 }
 
 export function listModels(input: ModelInput = { size: 32, channels: 3 }): ModelInfo[] {
@@ -28,5 +32,6 @@ export function listModels(input: ModelInput = { size: 32, channels: 3 }): Model
     label: m.label,
     description: m.description,
     parameters: paramCount(m.params(input)),
+    flops: m.flops ? m.flops(input) : null,
   }));
 }

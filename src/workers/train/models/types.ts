@@ -2,14 +2,21 @@
 // written with plain tfjs ops (no tf.layers), so every backend runs the same graph and gradients.
 import type * as tf from '@tensorflow/tfjs';
 
-export type ModelName = 'lenet5' | 'lenet5-classic' | 'resnet-small';
+export type ModelName = 'lenet5' | 'lenet5-classic' | 'resnet-small' | ConvNextName;
+
+export type ConvNextSize = 'atto' | 'femto' | 'pico' | 'nano' | 'tiny';
+export type ConvNextName = `convnext-${ConvNextSize}` | `convnext-${ConvNextSize}-cbam`;
 
 export interface ParamSpec {
   name: string;
   shape: number[];
-  /** 'fan-in': uniform in +-1/sqrt(fanIn) (PyTorch's default for conv and linear); 'ones'/'zeros' for norms. */
-  init: 'fan-in' | 'ones' | 'zeros';
+  /**
+   * 'fan-in': uniform in +-1/sqrt(fanIn) (PyTorch's default for conv and linear); 'ones'/'zeros' for norms;
+   * 'const': every value is `value` (ConvNeXt's layer scale starts at 1e-6).
+   */
+  init: 'fan-in' | 'ones' | 'zeros' | 'const';
   fanIn: number;
+  value?: number;
 }
 
 export interface ModelInput {
@@ -17,6 +24,11 @@ export interface ModelInput {
   size: number;
   /** 3 (grey replicated, research) or 1. */
   channels: number;
+  /** Non-square inputs (full-resolution images, e.g. 256 x 1600): height and width override `size`. */
+  height?: number;
+  width?: number;
+  /** Outputs of the head (default 1: one logit for binary tasks). */
+  classes?: number;
 }
 
 export type Params = Record<string, tf.Tensor>;
@@ -31,6 +43,18 @@ export interface ModelDef {
    * with 1 channel for a 3-channel model (see firstLayerKernel).
    */
   apply(p: Params, x: tf.Tensor4D, training: boolean): tf.Tensor2D;
+  /** Multiply-adds of one forward pass for one image (what papers quote as FLOPs), where known. */
+  flops?(input: ModelInput): number;
+  /** Floats one image's forward pass keeps for the backward pass (the activation-memory estimate). */
+  activationFloats?(input: ModelInput): number;
+}
+
+export function inputHeight(i: ModelInput): number {
+  return i.height ?? i.size;
+}
+
+export function inputWidth(i: ModelInput): number {
+  return i.width ?? i.size;
 }
 
 export function paramCount(specs: ParamSpec[]): number {

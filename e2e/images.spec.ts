@@ -1,0 +1,205 @@
+// Images area end to end: a folder-per-class set and a steel-layout CSV set (tiny 32x160 grey fixtures from
+// scripts/images/make-fixtures.mjs) open, split stratified 70/15/15, train ConvNeXt-atto + CBAM for one epoch on
+// wasm, show per-class and macro/micro metrics, give results.json, and export ONNX whose logits in onnxruntime
+// match the studio's (<= 1e-4).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Download } from '@playwright/test';
+import * as ort from 'onnxruntime-web';
+import { decodeGreyPng } from '../scripts/images/grey-png.mjs';
+import { expect, test, type Studio } from './studio';
+
+const fixtures = fileURLToPath(new URL('./fixtures/images/', import.meta.url));
+const H = 32;
+const W = 160;
+
+interface Case {
+  name: string;
+  folder: string;
+  count: number;
+  task: string;
+  split: string;
+  classes: string[];
+}
+
+const CASES: Case[] = [
+  {
+    name: 'folder per class (multi-class)',
+    folder: 'folder',
+    count: 24,
+    task: 'multi-class',
+    // 8 per class: 5 train, 1 val, 2 test each
+    split: '15 / 3 / 6',
+    classes: ['patches', 'pits', 'scratches'],
+  },
+  {
+    name: 'steel layout CSV (multi-label)',
+    folder: 'steel',
+    count: 28,
+    task: 'multi-label',
+    split: '',
+    classes: ['1', '2', '3', '4'],
+  },
+];
+
+async function trainOneEpoch(studio: Studio): Promise<void> {
+  const page = studio.page;
+  await page.getByLabel('Training backend').selectOption('wasm');
+  await page.getByLabel('Model', { exact: true }).selectOption('convnext-atto-cbam');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByLabel('Batch size', { exact: true }).fill('8');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('images-progress')).toContainText('Done', { timeout: 240_000 });
+}
+
+for (const c of CASES) {
+  test(`images: ${c.name} opens, splits, trains ConvNeXt-atto + CBAM on wasm, exports matching ONNX`, async ({
+    studio,
+    page,
+  }, testInfo) => {
+    test.setTimeout(360_000);
+    await studio.open('Images');
+
+    await test.step('open the set: images, task and classes', async () => {
+      await page.getByLabel('Open image folder').setInputFiles(join(fixtures, c.folder));
+      await expect(page.getByTestId('images-count')).toHaveText(String(c.count));
+      await expect(page.getByTestId('images-task')).toHaveText(c.task);
+      const rows = page.getByRole('table', { name: 'Classes' }).locator('tbody tr');
+      await expect(rows).toHaveCount(c.classes.length);
+      for (const [i, name] of c.classes.entries())
+        await expect(rows.nth(i).locator('td').first()).toHaveText(name);
+    });
+
+    await test.step('split stratified 70/15/15', async () => {
+      await page.getByRole('button', { name: 'Split 70/15/15 (stratified)' }).click();
+      const sizes = page.getByTestId('split-sizes');
+      if (c.split) await expect(sizes).toHaveText(c.split);
+      const [tr, va, te] = (await sizes.textContent())!.split('/').map((s) => Number(s.trim()));
+      expect(tr! + va! + te!).toBe(c.count);
+      expect(Math.abs(tr! - 0.7 * c.count)).toBeLessThanOrEqual(2);
+      await expect(page.getByTestId('images-model-info')).toContainText(
+        `FLOPs (multiply-adds) per image at ${H}×${W}`,
+      );
+    });
+
+    if (c.task === 'multi-class') {
+      await test.step('a run that would not fit is refused before it starts, saying what to lower', async () => {
+        await page.getByLabel('Training backend').selectOption('wasm');
+        await page.getByLabel('Input height').fill('256');
+        await page.getByLabel('Input width').fill('1600');
+        await page.getByLabel('Batch size', { exact: true }).fill('8');
+        await page.getByRole('button', { name: 'Train', exact: true }).click();
+        await expect(page.getByTestId('images-error')).toContainText(
+          'Training ConvNeXt-Atto + CBAM at 256x1600 with batch 8 needs about',
+        );
+        await expect(page.getByTestId('images-error')).toContainText('lower the batch size to 1 or less');
+        await page.getByLabel('Input height').fill(String(H));
+        await page.getByLabel('Input width').fill(String(W));
+      });
+    }
+
+    await test.step('train ConvNeXt-atto + CBAM one epoch on wasm', async () => {
+      await trainOneEpoch(studio);
+      await expect(page.getByRole('table', { name: 'Epochs' }).locator('tbody tr')).toHaveCount(1);
+    });
+
+    await test.step('per-class and macro / micro metrics, and results.json', async () => {
+      const perClass = page.getByRole('table', { name: 'Per-class metrics' }).locator('tbody tr');
+      await expect(perClass).toHaveCount(c.classes.length);
+      await expect(page.getByTestId('results-macro-f1')).toHaveText(/^\d\.\d{3}$/);
+      await expect(page.getByTestId('results-micro-f1')).toHaveText(/^\d\.\d{3}$/);
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Download results.json' }).click();
+      const r = JSON.parse(await readFile(await (await download).path(), 'utf8'));
+      expect(r.schema).toBe('spatter-studio/image-results@1');
+      expect(r.config.model).toBe('convnext-atto-cbam');
+      expect(r.config.task).toBe(c.task);
+      expect([r.config.height, r.config.width]).toEqual([H, W]);
+      expect(r.experiment.backend).toBe('wasm');
+      expect(r.history).toHaveLength(1);
+      expect(r.per_class.map((p: { name: string }) => p.name)).toEqual(c.classes);
+      expect(r.dataset.images).toBe(c.count);
+      expect(r.pr_curves).toHaveLength(c.classes.length);
+      await expect(page.getByRole('img', { name: /^PR curve of / })).toHaveCount(c.classes.length);
+      expect(r.config.focalAlpha).toHaveLength(c.task === 'multi-class' ? 3 : 4);
+      await expect(page.getByTestId('results-micro-f1')).toHaveText(r.test.micro.f1.toFixed(3));
+      if (c.task === 'multi-class') expect(r.test.micro.f1).toBeCloseTo(r.test.accuracy, 10);
+      else expect(r.confusion).toHaveLength(4);
+    });
+
+    await test.step('ONNX export runs in onnxruntime with the same test logits (<= 1e-4)', async () => {
+      const downloads: Promise<Download>[] = [];
+      const seen = new Promise<void>((resolve) => {
+        page.on('download', (d) => {
+          downloads.push(Promise.resolve(d));
+          if (downloads.length === 2) resolve();
+        });
+      });
+      await page.getByRole('button', { name: 'Export ONNX' }).click();
+      await seen;
+      const files = await Promise.all(downloads);
+      const onnx = files.find((d) => d.suggestedFilename().endsWith('.onnx'))!;
+      const logitsFile = files.find((d) => d.suggestedFilename().endsWith('.test-logits.json'))!;
+      expect(onnx.suggestedFilename()).toBe('convnext-atto-cbam.onnx');
+      const ref = JSON.parse(await readFile(await logitsFile.path(), 'utf8')) as {
+        outputs: number;
+        paths: string[];
+        logits: number[];
+      };
+      const n = ref.paths.length;
+      expect(n).toBeGreaterThan(0);
+      const x = new Float32Array(n * H * W);
+      for (const [i, p] of ref.paths.entries()) {
+        const img = decodeGreyPng(await readFile(join(fixtures, p)));
+        expect([img.height, img.width]).toEqual([H, W]);
+        img.pixels.forEach((v, j) => (x[i * H * W + j] = v / 255));
+      }
+      ort.env.wasm.numThreads = 1;
+      const session = await ort.InferenceSession.create(new Uint8Array(await readFile(await onnx.path())));
+      const out = await session.run({ input: new ort.Tensor('float32', x, [n, 1, H, W]) });
+      const got = out.logit!.data as Float32Array;
+      expect(got.length).toBe(n * ref.outputs);
+      let maxDiff = 0;
+      for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - ref.logits[i]!));
+      testInfo.annotations.push({ type: 'onnx max abs logit diff', description: String(maxDiff) });
+      expect(maxDiff).toBeLessThanOrEqual(1e-4);
+      await session.release();
+    });
+  });
+}
+
+test('images: a CSV naming an image that is not there is refused with the file and line', async ({
+  studio,
+  page,
+}) => {
+  await studio.open('Images');
+  const dir = join(fixtures, 'steel');
+  await page.getByLabel('Open image files').setInputFiles([
+    { name: 'steel_0000.png', mimeType: 'image/png', buffer: await readFile(join(dir, 'steel_0000.png')) },
+    { name: 'steel_0001.png', mimeType: 'image/png', buffer: await readFile(join(dir, 'steel_0001.png')) },
+    {
+      name: 'labels.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('image,label\nsteel_0000.png,a\nnope.png,b\n'),
+    },
+  ]);
+  await expect(page.getByTestId('images-error')).toHaveText(
+    'labels.csv line 3: image "nope.png" is not among the opened images',
+  );
+});
+
+test('images: the generated steel demo opens in one click at full resolution', async ({ studio, page }) => {
+  test.setTimeout(240_000);
+  await studio.open('Images');
+  await page.getByRole('button', { name: /Generate steel demo/ }).click();
+  await expect(page.getByTestId('images-count')).toHaveText('120', { timeout: 180_000 });
+  await expect(page.getByTestId('images-task')).toHaveText('multi-label');
+  const rows = page.getByRole('table', { name: 'Classes' }).locator('tbody tr');
+  await expect(rows.locator('td:first-child')).toHaveText(['scratches', 'pits', 'patches', 'inclusions']);
+  const counts = (await rows.locator('td:nth-child(2)').allTextContents()).map(Number);
+  // inclusions are the rare kind
+  expect(Math.min(...counts)).toBe(counts[3]);
+  await expect(page.getByTestId('images-model-info')).toContainText('per image at 256×1600');
+  await expect(page.getByTestId('split-sizes')).toHaveText(/^\d+ \/ \d+ \/ \d+$/);
+});
