@@ -30,8 +30,8 @@ export function initialWeights(specs: ParamSpec[], seed: number): WeightMap {
   for (const s of specs) {
     const n = s.shape.reduce((a, b) => a * b, 1);
     out[s.name] =
-      s.init === 'fan-in'
-        ? uniformArray(n, 1 / Math.sqrt(s.fanIn), rng)
+      s.init === 'fan-in' || s.init === 'he'
+        ? uniformArray(n, s.init === 'he' ? Math.sqrt(6 / s.fanIn) : 1 / Math.sqrt(s.fanIn), rng)
         : new Float32Array(n).fill(s.init === 'ones' ? 1 : s.init === 'const' ? (s.value ?? 0) : 0);
   }
   return out;

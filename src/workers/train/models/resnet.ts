@@ -18,11 +18,11 @@ import { param, type ModelDef, type ModelInput, type ParamSpec, type Params } fr
 const WIDTHS = RESNET_SMALL.widths;
 const SPATIAL_K = RESNET_SMALL.spatialKernel;
 
-function conv(name: string, k: number, cin: number, cout: number): ParamSpec[] {
+function conv(name: string, k: number, cin: number, cout: number, init: 'he' | 'fan-in' = 'he'): ParamSpec[] {
   const fanIn = k * k * cin;
   return [
-    { name: `${name}.w`, shape: [k, k, cin, cout], init: 'fan-in', fanIn },
-    { name: `${name}.b`, shape: [cout], init: 'fan-in', fanIn },
+    { name: `${name}.w`, shape: [k, k, cin, cout], init, fanIn },
+    { name: `${name}.b`, shape: [cout], init: 'zeros', fanIn },
   ];
 }
 
@@ -33,6 +33,11 @@ function dense(name: string, cin: number, cout: number): ParamSpec[] {
   ];
 }
 
+/** The bias of an attention gate's last layer starts at 2, so the gate starts at sigmoid(2) = 0.88. */
+function openGate(specs: ParamSpec[]): ParamSpec[] {
+  return specs.map((p) => (p.name.endsWith('.b') ? { ...p, init: 'const', value: 2 } : p));
+}
+
 export function resnetParams(input: ModelInput): ParamSpec[] {
   const specs: ParamSpec[] = [...conv('stem', 3, input.channels, WIDTHS[0]!)];
   WIDTHS.forEach((c, i) => {
@@ -41,8 +46,10 @@ export function resnetParams(input: ModelInput): ParamSpec[] {
     specs.push(...conv(`${s}.conv1`, 3, c, c), ...conv(`${s}.conv2`, 3, c, c));
     specs.push({ name: `${s}.gate`, shape: [1], init: 'zeros', fanIn: 1 });
     const r = attentionUnits(c);
-    specs.push(...dense(`${s}.ca1`, c, r), ...dense(`${s}.ca2`, r, c));
-    specs.push(...conv(`${s}.sa`, SPATIAL_K, 2, 1));
+    // The attention gates start mostly open (sigmoid(2) = 0.88): gates at 0.5 halve the signal at every stage
+    // and the untrained net's logits barely move.
+    specs.push(...dense(`${s}.ca1`, c, r), ...openGate(dense(`${s}.ca2`, r, c)));
+    specs.push(...openGate(conv(`${s}.sa`, SPATIAL_K, 2, 1, 'fan-in')));
   });
   specs.push(...dense('fc', WIDTHS.at(-1)!, 1));
   return specs;

@@ -12,9 +12,10 @@ export interface ParamSpec {
   shape: number[];
   /**
    * 'fan-in': uniform in +-1/sqrt(fanIn) (PyTorch's default for conv and linear); 'ones'/'zeros' for norms;
-   * 'const': every value is `value` (ConvNeXt's layer scale starts at 1e-6).
+   * 'const': every value is `value` (ConvNeXt's layer scale starts at 1e-6); 'he': uniform in
+   * +-sqrt(6/fanIn) (He/Kaiming for ReLU nets without normalisation, so the signal keeps its scale with depth).
    */
-  init: 'fan-in' | 'ones' | 'zeros' | 'const';
+  init: 'fan-in' | 'ones' | 'zeros' | 'const' | 'he';
   fanIn: number;
   value?: number;
 }
