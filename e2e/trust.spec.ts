@@ -294,3 +294,24 @@ test('opened files come back after a reload: from the browser’s copy, or re-pi
     await expect(page.getByText('Every file opened before is open.')).toBeVisible();
   });
 });
+
+test('labels the user chose come back after a reload (by content digest), per source and per crop', async ({
+  studio,
+  page,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'spatter-labels-'));
+  const unnamed = join(dir, 'build_9.h5');
+  copyFileSync(fx('left_high_2.h5'), unnamed);
+  await studio.open('Data');
+  await page.getByLabel('Open HDF5 files').setInputFiles(unnamed);
+  const status = page.getByRole('status', { name: 'build_9.h5 is unlabelled' });
+  await status.getByRole('button', { name: /as high gas flow/ }).click();
+  await expect(status).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 2, name: 'Data', exact: true })).toBeVisible();
+  await page.getByLabel('Open HDF5 files').setInputFiles(unnamed);
+  const article = page.getByRole('article', { name: 'Source build_9.h5' });
+  await expect(article.getByTestId('source-count')).toHaveText('237');
+  await expect(article.getByTestId('label-source')).toContainText('high gas flow');
+  await expect(article.getByTestId('label-source')).toContainText('set by you');
+});

@@ -11,7 +11,13 @@ import type { SplitOptions } from '../core/data/splits';
 import type { TrainingArrays } from '../core/data/training-arrays';
 import type { Progress } from '../workers/task';
 import { dataWorker } from '../workers/data/client';
-import type { ExportedFile, OpenError, SourceSummary, SplitSummary } from '../workers/data/data-library';
+import type {
+  ExportedFile,
+  OpenError,
+  SavedLabels,
+  SourceSummary,
+  SplitSummary,
+} from '../workers/data/data-library';
 import { notifyError, useNotices } from './notices-store';
 import { useSettings } from './settings-store';
 import { useSourceFiles } from './source-files';
@@ -155,8 +161,30 @@ export const useDataStore = create<DataState>((set, get) => {
     } finally {
       set({ busy: null });
     }
+    await restoreLabels();
     await refresh();
     await get().refreshSplit();
+  };
+
+  // ---- the user's labels, kept by source content digest across reloads ----
+  const labelsRestored = new Set<string>();
+  const restoreLabels = async () => {
+    const db = await studioDbReady();
+    for (const s of await dataWorker.api.summaries()) {
+      if (!s.contentDigest || labelsRestored.has(s.id)) continue;
+      labelsRestored.add(s.id);
+      const rec = await db.meta.get(`labels:${s.contentDigest}`);
+      if (rec) await dataWorker.api.applySavedLabels(s.id, rec.value as SavedLabels);
+    }
+  };
+  const keepLabels = async () => {
+    const db = await studioDbReady();
+    for (const s of await dataWorker.api.summaries()) {
+      if (!s.contentDigest) continue;
+      const saved = await dataWorker.api.savedLabels(s.id);
+      if (saved) await db.meta.put({ key: `labels:${s.contentDigest}`, value: saved });
+      else await db.meta.delete(`labels:${s.contentDigest}`);
+    }
   };
 
   return {
@@ -271,6 +299,7 @@ export const useDataStore = create<DataState>((set, get) => {
 
     setLabel: async (id, label) => {
       await dataWorker.api.setLabel(id, label);
+      await keepLabels().catch(() => undefined);
       const key = memoryKeys.get(id);
       if (key && label !== null) {
         // Keep the saved copy's label in step, so a reload shows the user's choice.
@@ -284,6 +313,7 @@ export const useDataStore = create<DataState>((set, get) => {
 
     setCropLabelsByOrdinal: async (ordinals, labels) => {
       await dataWorker.api.setCropLabelsByOrdinal(ordinals, labels);
+      await keepLabels().catch(() => undefined);
       await refresh();
       await get().refreshSplit();
     },
@@ -307,6 +337,7 @@ export const useDataStore = create<DataState>((set, get) => {
       } finally {
         set({ busy: null });
       }
+      await restoreLabels();
       await refresh();
       await get().refreshSplit();
     },
@@ -372,6 +403,7 @@ export const useDataStore = create<DataState>((set, get) => {
     importCsv: async (text, fileName) => {
       try {
         const r = await dataWorker.api.importCsv(text);
+        await keepLabels().catch(() => undefined);
         useNotices.getState().notify({
           kind: r.unmatched ? 'warning' : 'info',
           title: `${fileName}: ${r.matched.toLocaleString('en')} of ${r.rows.toLocaleString('en')} rows applied`,

@@ -22,6 +22,7 @@ import {
   type ExportTarget,
   type LibraryEnv,
   type MemorySource,
+  type SavedLabels,
 } from './data-library';
 import type { H5Module, StoredCrop } from './h5-reader';
 import { freshOpfsFolder, opfsTarget } from './export-targets';
@@ -204,6 +205,14 @@ export const api = {
   },
 
   /** Labels of single crops by ordinal (null: back to the source's label). */
+  async savedLabels(id: string) {
+    return (await library()).savedLabels(id);
+  },
+
+  async applySavedLabels(id: string, saved: SavedLabels) {
+    (await library()).applySavedLabels(id, saved);
+  },
+
   async setCropLabelsByOrdinal(ordinals: number[], labels: (number | null)[] | number | null) {
     (await library()).setCropLabelsByOrdinal(ordinals, labels);
   },

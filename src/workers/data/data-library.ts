@@ -92,6 +92,12 @@ export interface ExportedFile {
   bytes?: Uint8Array;
 }
 
+/** A source's user-made labels, kept across reloads by its content digest. */
+export interface SavedLabels {
+  source: { label: number | null; labelSource: LabelSource } | null;
+  crops: { dataset: string; index: Uint32Array; label: Uint8Array; source: Uint8Array }[];
+}
+
 /** Crops given to the library directly: as byte arrays, or as Blob chunks (extraction of long videos). */
 export interface MemorySource {
   name: string;
@@ -434,6 +440,51 @@ export class DataLibrary {
     const s = this.source(id);
     s.label = label;
     s.labelSource = 'user';
+    this.split = null;
+  }
+
+  /**
+   * What a user made of a source's labels (a label they chose for it, every crop's own label with its source), to
+   * keep across reloads by content digest; null when everything still comes from the file name.
+   */
+  savedLabels(id: string): SavedLabels | null {
+    const s = this.source(id);
+    const crops: SavedLabels['crops'] = [];
+    for (const d of s.datasets) {
+      if (!d.labels) continue;
+      const idx: number[] = [];
+      for (let i = 0; i < d.count; i++) if (d.labels[i] !== NO_LABEL) idx.push(i);
+      if (!idx.length) continue;
+      crops.push({
+        dataset: d.name,
+        index: Uint32Array.from(idx),
+        label: Uint8Array.from(idx, (i) => d.labels![i]!),
+        source: Uint8Array.from(idx, (i) => d.labelSources?.[i] ?? LABEL_SOURCES.indexOf('user')),
+      });
+    }
+    const own = s.labelSource === 'user' ? { label: s.label, labelSource: s.labelSource } : null;
+    if (!own && crops.length === 0) return null;
+    return { source: own, crops };
+  }
+
+  /** Put back labels kept by `savedLabels` (crops that no longer exist are skipped). */
+  applySavedLabels(id: string, saved: SavedLabels): void {
+    const s = this.source(id);
+    if (saved.source) {
+      s.label = saved.source.label;
+      s.labelSource = saved.source.labelSource;
+    }
+    for (const c of saved.crops) {
+      const d = s.datasets.find((x) => x.name === c.dataset);
+      if (!d) continue;
+      d.labels ??= new Uint8Array(d.count).fill(NO_LABEL);
+      d.labelSources ??= new Uint8Array(d.count);
+      c.index.forEach((i, k) => {
+        if (i >= d.count) return;
+        d.labels![i] = c.label[k]!;
+        d.labelSources![i] = c.source[k]!;
+      });
+    }
     this.split = null;
   }
 

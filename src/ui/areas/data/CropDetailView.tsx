@@ -7,6 +7,7 @@ import { CropImage } from './CropImage';
 
 export function CropDetailView({ ordinal, onClose }: { ordinal: number; onClose: () => void }) {
   const classNames = useDataStore((s) => s.classNames);
+  const version = useDataStore((s) => s.version);
   const [detail, setDetail] = useState<CropDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -18,7 +19,9 @@ export function CropDetailView({ ordinal, onClose }: { ordinal: number; onClose:
     return () => {
       live = false;
     };
-  }, [ordinal]);
+  }, [ordinal, version]);
+  // One click labels this crop (its own label, recorded as set by the user; null goes back to the source's).
+  const label = (l: number | null) => void useDataStore.getState().setCropLabelsByOrdinal([ordinal], l);
   const title = detail ? `${detail.file} › ${detail.dataset} [${detail.index}]` : 'Crop';
   return (
     <section className="data-detail" role="dialog" aria-label={`Crop detail: ${title}`}>
@@ -34,7 +37,19 @@ export function CropDetailView({ ordinal, onClose }: { ordinal: number; onClose:
           <CropImage crop={detail.crop} alt={title} className="data-detail-img" />
           <dl className="data-dl">
             <dt>Label</dt>
-            <dd>{detail.label === null ? 'none' : `${detail.label}: ${classNames[detail.label] ?? ''}`}</dd>
+            <dd>
+              {detail.label === null ? 'unlabelled' : `${detail.label}: ${classNames[detail.label] ?? ''}`}
+              <div className="row">
+                {classNames.map((c, i) => (
+                  <button key={c} type="button" disabled={detail.label === i} onClick={() => label(i)}>
+                    Label this crop {c}
+                  </button>
+                ))}
+                <button type="button" onClick={() => label(null)}>
+                  Use the source’s label
+                </button>
+              </div>
+            </dd>
             <dt>Size</dt>
             <dd>
               {detail.width} × {detail.height} px (area {detail.width * detail.height})
