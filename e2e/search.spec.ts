@@ -96,7 +96,7 @@ test('a 12-trial study with pruning survives a reload, is brushed, narrowed, exp
 
   let bestNumber = -1;
   let bestValue = '';
-  await test.step('the best trial goes to the registry hook with its run and checkpoint', async () => {
+  await test.step('the best trial becomes a registry candidate with its run and checkpoint', async () => {
     const best = (await page.getByTestId('best-trial').textContent())!;
     const m = /Best: trial (\d+), validation accuracy (\d\.\d{4})/.exec(best);
     expect(m).not.toBeNull();
@@ -108,6 +108,13 @@ test('a 12-trial study with pruning survives a reload, is brushed, narrowed, exp
         `trial ${bestNumber} \\(run study-[a-z0-9]+-t${bestNumber}-[a-z0-9]+, checkpoint epoch-\\d{3}_loss-`,
       ),
     );
+    // the registry made it a version with the candidate alias
+    await expect(page.getByTestId('registry-message')).toContainText(
+      /to the registry: model v\d+ \(candidate\)/,
+    );
+    await studio.goTo('Models');
+    await expect(page.getByText(/best trial \d+ of study/).first()).toBeVisible();
+    await studio.goTo('Search');
   });
 
   await test.step('Python Optuna opens the exported journal with the same best trial', async () => {
