@@ -123,6 +123,8 @@ test.describe('Data area', () => {
     await expect(source.getByTestId('source-count')).toHaveText('7');
     await expect(source.getByLabel('Label of spatter_high_flow')).toHaveValue('1');
     await source.getByLabel('Label of spatter_high_flow').selectOption('0');
+    // shown once the choice is saved
+    await expect(source.getByTestId('label-source')).toContainText('set by you');
     await expect(page.getByTestId('split-description')).toBeVisible();
 
     await test.step('after a reload the source is back, with the label the user chose', async () => {

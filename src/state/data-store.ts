@@ -299,7 +299,6 @@ export const useDataStore = create<DataState>((set, get) => {
 
     setLabel: async (id, label) => {
       await dataWorker.api.setLabel(id, label);
-      await keepLabels().catch(() => undefined);
       const key = memoryKeys.get(id);
       if (key && label !== null) {
         // Keep the saved copy's label in step, so a reload shows the user's choice.
@@ -307,6 +306,7 @@ export const useDataStore = create<DataState>((set, get) => {
         const saved = await table.get(key);
         if (saved) await table.put({ ...saved, label, labelSource: 'user' });
       }
+      await keepLabels().catch(() => undefined);
       await refresh();
       await get().refreshSplit();
     },
