@@ -293,8 +293,10 @@ test('classify a build: the fixture video’s crops and per-frame log give a tim
   await test.step('the high-flow video: 237 crops on a timeline with a verdict', async () => {
     await page.getByLabel('Build crops HDF5').setInputFiles('e2e/fixtures/left_high_2.h5');
     await page.getByRole('button', { name: 'Classify build' }).click();
-    await expect(page.getByTestId('video-crops')).toHaveText('237');
-    await expect(page.getByTestId('video-verdict')).toContainText(/237 crops/);
+    // crop 236 is all black (brightest grey 5 in OpenCV): flagged and left out of the verdict, with its count
+    await expect(page.getByTestId('video-crops')).toHaveText('236');
+    await expect(page.getByTestId('video-verdict')).toContainText(/236 crops/);
+    await expect(page.getByTestId('video-verdict')).toContainText('1 all-black crop was left out');
     // the verdict says which threshold it counted the crops at
     await expect(page.getByTestId('video-verdict')).toContainText('≥ 0.50, the decision threshold');
     await expect(page.getByTestId('video-threshold')).toContainText('0.50');
@@ -324,14 +326,15 @@ test('classify a build: the fixture video’s crops and per-frame log give a tim
     expect(rows).toHaveLength(237);
     const frames = rows.map((r) => Number(r.split(',')[1]));
     expect(frames).toEqual([...frames].sort((a, b) => a - b));
-    expect(rows.every((r) => /,(low|high)$/.test(r))).toBe(true);
+    expect(rows.every((r) => /,(low|high),[01]$/.test(r))).toBe(true);
+    expect(rows.filter((r) => r.endsWith(',1'))).toHaveLength(1); // the all-black crop, flagged
   });
 
   await test.step('without the per-frame log: the same crops, a verdict, no timeline', async () => {
     await page.getByLabel('Build per-frame CSV').setInputFiles([]);
     await page.getByRole('button', { name: 'Classify build' }).click();
     await expect(page.getByText('No per-frame log came with these crops')).toBeVisible();
-    await expect(page.getByTestId('video-crops')).toHaveText('237');
+    await expect(page.getByTestId('video-crops')).toHaveText('236');
   });
 });
 
@@ -365,18 +368,26 @@ test('classify a video: the fixture video is extracted and every crop classified
     await expect(studio.messages.getByText(/spatter_high_flow/)).toHaveCount(0);
   });
 
+  let blackFrames: number[] = [];
   await test.step('drop the high-flow video: extraction, then classification, with progress', async () => {
     await page.getByLabel('Classify a video').setInputFiles('e2e/fixtures/spatter_high_flow.mp4');
-    await expect(page.getByTestId('video-crops')).toHaveText(String(refBoxes.length), { timeout: 120_000 });
+    // every reference box is a crop: those judged (shown) plus the all-black ones the verdict leaves out
+    await expect
+      .poll(
+        async () => {
+          const shown = Number((await page.getByTestId('video-crops').textContent()) ?? NaN);
+          const text = (await page.getByTestId('video-verdict').textContent()) ?? '';
+          return shown + Number(/(\d+) all-black crops? (?:was|were) left out/.exec(text)?.[1] ?? 0);
+        },
+        { timeout: 120_000 },
+      )
+      .toBe(refBoxes.length);
     await expect(page.getByRole('group', { name: 'Video classification progress' })).toBeHidden();
     await expect(
       page.getByRole('heading', { name: /Video spatter_high_flow\.mp4, classified by/ }),
     ).toBeVisible();
-    await expect(page.getByTestId('video-verdict')).toContainText(`${refBoxes.length} crops`);
-    await expect(page.getByTestId('video-frames-chart')).toHaveAttribute(
-      'data-points',
-      String(refFrames.length),
-    );
+    const shown = (await page.getByTestId('video-crops').textContent())!;
+    await expect(page.getByTestId('video-verdict')).toContainText(`${shown} crops`);
   });
 
   await test.step('the crops CSV has one row per crop (the reference box count), dated by frame', async () => {
@@ -385,9 +396,10 @@ test('classify a video: the fixture video is extracted and every crop classified
     const d = await download;
     expect(d.suggestedFilename()).toBe('spatter_high_flow.mp4-crops.csv');
     const lines = (await readFile(await d.path(), 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('crop,frame,layer,p_high,predicted');
+    expect(lines[0]).toBe('crop,frame,layer,p_high,predicted,all_black');
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows).toHaveLength(refBoxes.length);
+    blackFrames = rows.filter((r) => r[5] === '1').map((r) => Number(r[1]));
     expect(rows.map((r) => Number(r[1]))).toEqual(refBoxes.map((b) => b[0]));
     for (const r of rows) {
       expect(Number(r[3])).toBeGreaterThanOrEqual(0);
@@ -400,7 +412,15 @@ test('classify a video: the fixture video is extracted and every crop classified
     let download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download per-frame CSV' }).click();
     const frames = (await readFile(await (await download).path(), 'utf8')).trim().split('\n').slice(1);
-    expect(frames.map((l) => l.split(',').map(Number)).map((r) => [r[0], r[3]])).toEqual(perFrameCount);
+    // the timeline counts the judged crops: all-black ones are left out of their frame
+    const judged = perFrameCount
+      .map(([f, n]) => [f, n! - blackFrames.filter((b) => b === f).length])
+      .filter(([, n]) => n! > 0);
+    expect(frames.map((l) => l.split(',').map(Number)).map((r) => [r[0], r[3]])).toEqual(judged);
+    await expect(page.getByTestId('video-frames-chart')).toHaveAttribute(
+      'data-points',
+      String(judged.length),
+    );
 
     download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download per-layer CSV' }).click();
@@ -408,7 +428,7 @@ test('classify a video: the fixture video is extracted and every crop classified
     expect(layers[0]).toBe('layer,first_frame,last_frame,crops,mean_p_high,share_high');
     const rows = layers.slice(1).map((l) => l.split(',').map(Number));
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.reduce((s, r) => s + r[3]!, 0)).toBe(refBoxes.length);
+    expect(rows.reduce((s, r) => s + r[3]!, 0)).toBe(refBoxes.length - blackFrames.length);
     await expect(page.getByRole('table', { name: 'Build summary' }).getByRole('row').nth(1)).toHaveText(
       new RegExp(`^Layers with spatter\\s*${rows.length}$`),
     );

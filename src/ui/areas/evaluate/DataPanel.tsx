@@ -40,7 +40,8 @@ export function DataPanel() {
   }, [versionsLoaded]);
   const own = run?.datasetVersionId ? versions.find((v) => v.id === run.datasetVersionId) : undefined;
   const useOwn = basis === 'own' && own !== undefined;
-  const classNames = (useOwn ? own.classNames : arrays?.classNames) ?? ['low gas flow', 'high gas flow'];
+  const modelClasses = useEval((s) => s.models.find((m) => m.key === s.activeKey)?.info.classNames);
+  const classNames = (useOwn ? own.classNames : arrays?.classNames) ?? modelClasses ?? ['low', 'high'];
 
   const count = (c: DataChoice) =>
     c === 'dropped'
