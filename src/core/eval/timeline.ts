@@ -12,8 +12,8 @@ export interface CropPrediction {
   /** P(class 1). */
   probability: number;
   /**
-   * An all-black crop (nothing to see; the research set has 1–2%): shown with its prediction, flagged, and left
-   * out of the timeline and the verdict.
+   * An all-black crop (nothing to see; the research set has 1–2%): shown with its prediction and flagged; the
+   * timeline still counts it as an extracted spatter, the verdict leaves it out (and says how many).
    */
   black?: boolean;
 }
@@ -67,7 +67,6 @@ function aggregate(
 ): TimelineBin[] {
   const bins = new Map<number, { first: number; last: number; n: number; sum: number; pos: number }>();
   for (const p of preds) {
-    if (p.black) continue;
     const k = keyOf(p);
     let b = bins.get(k);
     if (!b) bins.set(k, (b = { first: p.frame, last: p.frame, n: 0, sum: 0, pos: 0 }));
