@@ -2,6 +2,7 @@
 // their best trial or retrained run becomes a registry version with the `candidate` alias. Kept apart so the
 // registry and those features do not import each other.
 import { setRegistryHook as setSearchHook } from './hpo-store';
+import { setModelRegistrar } from './jobs-store';
 import { setRegistryHook as setRefineHook } from './refine-store';
 import { useRegistry } from './registry-store';
 
@@ -38,5 +39,23 @@ export function connectRegistry(): void {
       c.evaluationId,
     );
     return `model v${v.n} registered as candidate`;
+  });
+  setModelRegistrar(async (m) => {
+    const reg = useRegistry.getState();
+    const v = await reg.registerExternal({
+      ref: `job:${m.source.jobId}`,
+      model: m.name,
+      trainedOn: `${m.lineage} (dataset version ${m.datasetVersionId})`,
+      datasetVersionId: m.datasetVersionId,
+      accuracy: m.metrics.testAccuracy,
+      count: m.metrics.testCount,
+      training: {
+        launcher: m.source.launcher,
+        processes: m.source.processes,
+        manifest: m.source.manifestDigest,
+      },
+    });
+    await reg.setCandidate(v.id, `imported from job ${m.source.jobId}: ${m.lineage}`);
+    return { versionId: v.id };
   });
 }

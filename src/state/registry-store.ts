@@ -43,6 +43,17 @@ export interface RegisterOptions {
   chunk?: number | null;
 }
 
+export interface ExternalModel {
+  /** A stable reference to where the model lives (e.g. `job:<id>`), in place of a run id. */
+  ref: string;
+  model: string;
+  trainedOn: string;
+  datasetVersionId: string | null;
+  accuracy: number;
+  count: number;
+  training: Record<string, string | number | boolean>;
+}
+
 export interface RegistryState {
   loaded: boolean;
   versions: ModelVersion[];
@@ -53,6 +64,11 @@ export interface RegistryState {
   load(): Promise<void>;
   /** Register a finished run's chosen checkpoint as a new version (returns the existing one if already). */
   registerRun(runId: string, opts?: RegisterOptions): Promise<ModelVersion>;
+  /**
+   * A model trained outside the studio (a scale-out job's model.onnx): a version without studio weights
+   * (origin 'imported'), with its lineage, data and the studio's own evaluation of it.
+   */
+  registerExternal(opts: ExternalModel): Promise<ModelVersion>;
   updateMetrics(versionId: string, metrics: VersionMetrics): Promise<void>;
   setCandidate(versionId: string, reason: string, evaluationId?: string | null): Promise<void>;
   promote(versionId: string, reason: string, evaluationId?: string | null): Promise<void>;
@@ -158,6 +174,45 @@ export const useRegistry = create<RegistryState>((set, get) => {
         origin: 'trained',
         pipelineId: opts.pipelineId ?? null,
         chunk: opts.chunk ?? null,
+      };
+      await studioDb().modelVersions.put(asRecord(version));
+      set((s) => ({ versions: [...s.versions, version] }));
+      return version;
+    },
+
+    registerExternal: async (m) => {
+      if (!get().loaded) await get().load();
+      const known = get().versions.find((v) => v.runId === m.ref);
+      if (known) return known;
+      const version: ModelVersion = {
+        id: newId('mv'),
+        n: nextVersionNumber(get().versions),
+        createdAt: Date.now(),
+        runId: m.ref,
+        checkpoint: 'model.onnx',
+        datasetVersionId: m.datasetVersionId,
+        metrics: {
+          accuracy: m.accuracy,
+          f1: null,
+          precision: null,
+          recall: null,
+          count: m.count,
+          evaluationId: null,
+        },
+        card: {
+          model: m.model,
+          input: { size: 32, channels: 3 },
+          classNames: DEFAULT_CLASS_NAMES,
+          trainedOn: m.trainedOn,
+          training: m.training,
+          intendedUse:
+            'Classify spatter crops from LPBF build videos by gas flow; evaluated by the studio in onnxruntime-web.',
+          limitations:
+            'Trained outside the studio: its weights are the job’s model.onnx (Runs → Scale out), not a studio run.',
+        },
+        origin: 'imported',
+        pipelineId: null,
+        chunk: null,
       };
       await studioDb().modelVersions.put(asRecord(version));
       set((s) => ({ versions: [...s.versions, version] }));
