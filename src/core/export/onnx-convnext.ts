@@ -13,7 +13,7 @@ import {
   type Attr,
   type Initializer,
   type Node,
-} from './onnx-nodes';
+} from './onnx-graph';
 import { ProtoWriter } from './protobuf';
 import { ExportError, hwioToOihw, type WeightMap } from './sequential';
 

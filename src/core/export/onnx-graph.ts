@@ -21,7 +21,7 @@ export type Attr =
   | { name: string; kind: 'float'; value: number }
   | { name: string; kind: 'string'; value: string };
 
-interface Node {
+export interface Node {
   op: string;
   inputs: string[];
   outputs: string[];
@@ -29,7 +29,7 @@ interface Node {
   attrs?: Attr[];
 }
 
-interface Initializer {
+export interface Initializer {
   name: string;
   dims: number[];
   data: Float32Array;
@@ -81,7 +81,7 @@ function encodeAttr(a: Attr): ProtoWriter {
   return w;
 }
 
-function encodeNode(n: Node): ProtoWriter {
+export function encodeNode(n: Node): ProtoWriter {
   const w = new ProtoWriter();
   for (const i of n.inputs) w.string(1, i);
   for (const o of n.outputs) w.string(2, o);
@@ -90,7 +90,7 @@ function encodeNode(n: Node): ProtoWriter {
   return w;
 }
 
-function encodeTensor(t: Initializer): ProtoWriter {
+export function encodeTensor(t: Initializer): ProtoWriter {
   const w = new ProtoWriter().packedInts(1, t.dims).int(2, DataType.Float).string(8, t.name);
   // raw_data is little-endian by the ONNX spec.
   const raw = new Uint8Array(t.data.length * 4);
@@ -100,7 +100,7 @@ function encodeTensor(t: Initializer): ProtoWriter {
 }
 
 /** ValueInfoProto for a float tensor; string dims are symbolic (the batch size). */
-function encodeValueInfo(name: string, dims: (number | string)[], doc?: string): ProtoWriter {
+export function encodeValueInfo(name: string, dims: (number | string)[], doc?: string): ProtoWriter {
   const shape = new ProtoWriter();
   for (const d of dims) {
     const dim = new ProtoWriter();
