@@ -84,10 +84,10 @@ test('loaded once from vite preview, the studio reloads and opens the demo with 
     await offer.getByRole('button', { name: 'Load demo data' }).click();
     await expect(
       page.getByRole('article', { name: 'Source left_low_0.h5' }).getByTestId('source-count'),
-    ).toHaveText('1,000');
+    ).toHaveText('1,025');
     await expect(
       page.getByRole('article', { name: 'Source left_high_2.h5' }).getByTestId('source-count'),
-    ).toHaveText('1,000');
+    ).toHaveText('975');
     await expect(page.getByRole('region', { name: 'Messages' }).getByRole('alert')).toHaveCount(0);
   });
 });
