@@ -279,6 +279,8 @@ export const useHpo = create<HpoState>((set, get) => {
     const keep = config.training.keep_checkpoints;
     const events: TrainEvents = {
       batches: () => undefined,
+      // an interrupted trial runs again from its start with the same parameters: no resume point to keep
+      epochEnd: () => undefined,
       epoch: (p) => {
         if (t.state !== 'running') return;
         const decision = d.engine.report(t.number, p.epoch, epochValue(p, study.metric));

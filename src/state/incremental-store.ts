@@ -290,6 +290,8 @@ export const useIncremental = create<IncrementalState>((set, get) => {
     currentRunId = run.id;
     const t0 = performance.now();
     const events: TrainEvents = {
+      // a chunk interrupted mid-way is trained again (the pipeline continues from the last finished chunk)
+      epochEnd: () => undefined,
       batches: (_points, info: LiveInfo) => {
         const chunkLeft = info.secondsLeft;
         const done = info.totalSteps ? info.doneSteps / info.totalSteps : 0;

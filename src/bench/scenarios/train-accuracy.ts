@@ -67,6 +67,7 @@ export async function trainInWorker(
             `epoch ${p.epoch}: train loss ${p.trainLoss.toFixed(4)} acc ${p.trainAcc.toFixed(4)}, val acc ${p.valAcc.toFixed(4)} (${p.seconds.toFixed(1)} s)`,
           ),
         checkpoint: () => {},
+        epochEnd: () => {},
       }),
     ]);
   } finally {

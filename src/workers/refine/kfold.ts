@@ -86,7 +86,12 @@ export async function trainFolds(data: KFoldData, spec: KFoldSpec, ctx: TaskCont
         settings: { ...settings, seed: settings.seed + f },
         ...(spec.maxBatches !== undefined ? { maxBatches: spec.maxBatches } : {}),
       },
-      { batches: () => undefined, epoch: () => undefined, checkpoint: () => undefined },
+      {
+        batches: () => undefined,
+        epoch: () => undefined,
+        checkpoint: () => undefined,
+        epochEnd: () => undefined,
+      },
       { checkpoint: () => ctx.checkpoint(), stopped: () => ctx.signal.aborted },
     );
     if (r.status === 'failed' || !r.final) {

@@ -67,7 +67,12 @@ describe('training loop (wasm backend)', () => {
     const r = await runTraining(
       arrays(),
       spec,
-      { batches: () => void batchEvents++, epoch: () => {}, checkpoint: (c) => void cks.push(c) },
+      {
+        batches: () => void batchEvents++,
+        epoch: () => {},
+        checkpoint: (c) => void cks.push(c),
+        epochEnd: () => {},
+      },
       control,
     );
     expect(r.status).toBe('completed');
@@ -89,7 +94,7 @@ describe('training loop (wasm backend)', () => {
     const resumed = await runTraining(
       arrays(),
       { ...spec, resume: from.state },
-      { batches: () => {}, epoch: () => {}, checkpoint: () => {} },
+      { batches: () => {}, epoch: () => {}, checkpoint: () => {}, epochEnd: () => {} },
       control,
     );
     expect(resumed.history.epochs).toHaveLength(4);
@@ -103,7 +108,7 @@ describe('training loop (wasm backend)', () => {
     const r = await runTraining(
       arrays(true),
       spec,
-      { batches: () => {}, epoch: () => {}, checkpoint: () => {} },
+      { batches: () => {}, epoch: () => {}, checkpoint: () => {}, epochEnd: () => {} },
       control,
     );
     expect(r.status).toBe('failed');
@@ -114,7 +119,7 @@ describe('training loop (wasm backend)', () => {
     const r = await runTraining(
       arrays(),
       { ...spec, settings: { ...settings, lr: 1e6 } },
-      { batches: () => {}, epoch: () => {}, checkpoint: () => {} },
+      { batches: () => {}, epoch: () => {}, checkpoint: () => {}, epochEnd: () => {} },
       control,
     );
     expect(r.status).toBe('failed');
@@ -127,7 +132,7 @@ describe('training loop (wasm backend)', () => {
     const r = await runTraining(
       arrays(),
       spec,
-      { batches: () => {}, epoch: () => {}, checkpoint: () => {} },
+      { batches: () => {}, epoch: () => {}, checkpoint: () => {}, epochEnd: () => {} },
       {
         checkpoint: async () => {
           if (++calls === 2) {
@@ -149,7 +154,7 @@ describe('training loop (wasm backend)', () => {
       ...spec,
       settings: { ...settings, schedule: 'plateau' as const, earlyStopping: false },
     };
-    const none = { batches: () => {}, epoch: () => {}, checkpoint: () => {} };
+    const none = { batches: () => {}, epoch: () => {}, checkpoint: () => {}, epochEnd: () => {} };
     const straight = await runTraining(arrays(), plateauSpec, none, control);
     expect(straight.status).toBe('completed');
 
@@ -181,7 +186,7 @@ describe('training loop (wasm backend)', () => {
   });
 
   it('trains data-parallel on replicas to the numbers of the single-thread run, and stops the replicas after', async () => {
-    const none = { batches: () => {}, epoch: () => {}, checkpoint: () => {} };
+    const none = { batches: () => {}, epoch: () => {}, checkpoint: () => {}, epochEnd: () => {} };
     const short = { ...spec, settings: { ...settings, epochs: 2 } };
     const single = await runTraining(arrays(), short, none, control);
     let terminated = 0;

@@ -85,9 +85,10 @@ export interface TrainEvents {
   checkpoint(c: CheckpointPayload): void | Promise<void>;
   /**
    * The state at the end of each epoch (awaited): the point a stopped or interrupted run resumes from, so the
-   * resumed run takes exactly the steps the uninterrupted one would.
+   * resumed run takes exactly the steps the uninterrupted one would. Required: the events reach the worker as a
+   * Comlink proxy, on which a missing method cannot be told from a present one.
    */
-  epochEnd?(state: ResumeState): void | Promise<void>;
+  epochEnd(state: ResumeState): void | Promise<void>;
 }
 
 export type RunStatus = 'completed' | 'early-stopped' | 'stopped' | 'failed';
@@ -343,7 +344,7 @@ export async function runTraining(
         });
       }
       boundary = await snapshot();
-      await events.epochEnd?.(boundary);
+      await events.epochEnd(boundary);
       if (s.earlyStopping && stop) {
         status = 'early-stopped';
         message = `Early stop after epoch ${epoch}: validation accuracy has not improved by ${s.minDelta} for ${s.patience} epochs (best ${es.state.best.toFixed(4)} at epoch ${es.state.bestEpoch})`;
