@@ -53,7 +53,7 @@ export function DataDiff({ runs }: { runs: RunRecord[] }) {
   }, [key]);
   const allSame = rows !== null && new Set(runs.map((r) => r.datasetVersionId ?? r.id)).size === 1;
   return (
-    <table className="data" aria-label="Data of the compared runs">
+    <table className="data" aria-label="Data comparison">
       <caption>
         Data {allSame ? '— every run used the same dataset version' : `— differences from ${runs[0]?.name}`}
       </caption>
