@@ -56,8 +56,9 @@ export const useSourceFiles = create<SourceFilesState>((set, get) => ({
   },
 
   setKeepCopies: async (on) => {
-    await studioDb().meta.put({ key: KEEP_COPIES, value: on });
+    // The box follows the click at once; the choice is then kept for the next visit.
     set({ keepCopies: on });
+    await studioDb().meta.put({ key: KEEP_COPIES, value: on });
   },
 
   remember: async (file, digest, handle = null) => {
