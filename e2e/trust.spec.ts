@@ -85,6 +85,8 @@ test('a run interrupted by a reload continues on its own data only, and ends wit
 
   await test.step('the same run, paused mid-run and the page reloaded', async () => {
     await page.getByRole('button', { name: 'Start training' }).click();
+    // the chart starts again with the new run (it still shows the first run's 40 epochs while preparing)
+    await expect.poll(() => valPoints(page), { timeout: 120_000 }).toBeLessThan(40);
     await expect.poll(() => valPoints(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect(page.getByTestId('train-phase')).toHaveText('paused');

@@ -167,7 +167,7 @@ describe('training loop (wasm backend)', () => {
       control,
     );
     expect(cut.status).toBe('stopped');
-    expect(boundaries).toEqual([1, 2]);
+    expect(boundaries).toEqual([0, 1, 2]);
     expect(cut.final!.epoch).toBe(2);
     // The resume point's history ends at the boundary: no batches of the cut epoch (no stray chart line).
     expect(cut.final!.history.batches).toHaveLength(6);

@@ -220,7 +220,11 @@ export async function runTraining(
       trainer.lr = spec.resume.lr;
     }
     const size = spec.input.size;
-    boundary ??= await snapshot();
+    if (!boundary) {
+      // The start is a boundary too: a run cut off in its first epoch can be continued from epoch 1.
+      boundary = await snapshot();
+      await events.epochEnd(boundary);
+    }
     let batchesRun = 0;
     let status: RunStatus = 'completed';
     let message = `Trained ${s.epochs} epochs`;
