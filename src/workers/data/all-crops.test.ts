@@ -1,30 +1,13 @@
 // Per-crop labels and the whole library at once (label refinement), on the real fixtures with real h5wasm.
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import h5wasm from 'h5wasm/node';
-import * as jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { DataLibrary, type LibraryEnv } from './data-library';
-
-const fixtures = fileURLToPath(new URL('../../../e2e/fixtures/', import.meta.url));
+import { DataLibrary } from './data-library';
+import { fixturesDir, nodeLibraryEnv } from './testing/node-env';
 
 async function library(): Promise<DataLibrary> {
-  const module = await h5wasm.ready;
-  const env: LibraryEnv = {
-    lib: h5wasm,
-    module,
-    mount: () => {
-      throw new Error('Node tests open real paths');
-    },
-    decode: async (bytes) => {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-      return { width: img.width, height: img.height, channels: 4, data: img.data };
-    },
-    encodeJpeg: () => Promise.reject(new Error('not needed')),
-    scratchPath: (name) => `/tmp/${name}`,
-  };
+  const env = await nodeLibraryEnv('/tmp');
   const lib = new DataLibrary(env);
-  for (const n of ['left_low_0.h5', 'left_high_2.h5']) lib.openPath(join(fixtures, n), n);
+  for (const n of ['left_low_0.h5', 'left_high_2.h5']) lib.openPath(join(fixturesDir, n), n);
   return lib;
 }
 

@@ -12,7 +12,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import h5wasm from 'h5wasm/node';
 import * as jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,35 +19,15 @@ import { parseIndexCsv } from '../../core/data/csv-index';
 import { TaskRegistry } from '../task';
 import { DataLibrary, FLAG_BITS, type CacheFile, type LibraryEnv } from './data-library';
 import { H5FileReader } from './h5-reader';
+import { fixturesDir, nodeLibraryEnv } from './testing/node-env';
 
-const fixtures = fileURLToPath(new URL('../../../e2e/fixtures/', import.meta.url));
+const fixtures = fixturesDir;
 let dir: string;
 let env: LibraryEnv;
 
 beforeAll(async () => {
-  const module = await h5wasm.ready;
   dir = mkdtempSync(join(tmpdir(), 'spatter-lib-'));
-  env = {
-    lib: h5wasm,
-    module,
-    mount: () => {
-      throw new Error('Node tests open real paths');
-    },
-    decode: async (bytes) => {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-      return { width: img.width, height: img.height, channels: 4, data: img.data };
-    },
-    encodeJpeg: async (img) => {
-      const rgba = new Uint8Array(img.width * img.height * 4);
-      for (let p = 0; p < img.width * img.height; p++) {
-        for (let c = 0; c < 3; c++)
-          rgba[p * 4 + c] = img.data[p * img.channels + (img.channels === 1 ? 0 : c)]!;
-        rgba[p * 4 + 3] = 255;
-      }
-      return new Uint8Array(jpeg.encode({ width: img.width, height: img.height, data: rgba }, 95).data);
-    },
-    scratchPath: (name) => join(dir, name),
-  };
+  env = await nodeLibraryEnv(dir);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,33 +3,18 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import h5wasm from 'h5wasm/node';
-import * as jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeItems, makeDatasetVersion, SPLIT_NAMES, UNLABELLED } from '../../core/dataset/version';
 import { DataLibrary, type LibraryEnv } from './data-library';
+import { fixturesDir, nodeLibraryEnv } from './testing/node-env';
 
-const fixtures = fileURLToPath(new URL('../../../e2e/fixtures/', import.meta.url));
+const fixtures = fixturesDir;
 let dir: string;
 let env: LibraryEnv;
 
 beforeAll(async () => {
-  const module = await h5wasm.ready;
   dir = mkdtempSync(join(tmpdir(), 'spatter-dv-'));
-  env = {
-    lib: h5wasm,
-    module,
-    mount: () => {
-      throw new Error('Node tests open real paths');
-    },
-    decode: async (bytes) => {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-      return { width: img.width, height: img.height, channels: 4, data: img.data };
-    },
-    encodeJpeg: async () => new Uint8Array(0),
-    scratchPath: (name) => join(dir, name),
-  };
+  env = await nodeLibraryEnv(dir);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
