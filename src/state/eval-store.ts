@@ -788,10 +788,12 @@ export const useEval = create<EvalState>((set, get) => {
 
 // ---- runs: evaluate, rename/tag, export and import (the run records live in the runs store) -------------
 
-/** Fields the Runs and Evaluate areas add to a run record (kept by the runs store as they are). */
+/**
+ * Fields the Runs area adds to a run record (kept by the runs store as they are). Evaluations are records of
+ * their own (evaluations-store), never fields of the run.
+ */
 export interface RunExtras {
   tags?: string[];
-  evaluation?: EvaluationSummary;
 }
 
 export type RunWithExtras = RunRecord & RunExtras;
