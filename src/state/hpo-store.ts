@@ -45,7 +45,7 @@ import type { RunResult, TrainEvents } from '../workers/train/loop';
 import { useDataStore } from './data-store';
 import { useDatasets } from './dataset-store';
 import { notifyError, useNotices } from './notices-store';
-import { useRuns, type RunRecord } from './runs-store';
+import { endedRun, useRuns, type RunRecord } from './runs-store';
 import { useSettings } from './settings-store';
 import { studioDb } from './storage/db';
 import { settingsFromConfig, transferArrays } from './train-store';
@@ -345,17 +345,11 @@ export const useHpo = create<HpoState>((set, get) => {
       }
     }
     await persistTrial(study.id, t);
-    const cur = useRuns.getState().runs.find((r) => r.id === runId) ?? run;
+    // A trial never sees the test split: no test metrics.
+    const message = t.state === 'pruned' ? `Pruned: ${t.note}` : result.message;
     await useRuns
       .getState()
-      .saveRun({
-        ...cur,
-        status: result.status,
-        message: t.state === 'pruned' ? `Pruned: ${t.note}` : result.message,
-        history: result.history,
-        bestValAcc: result.bestValAcc,
-        test: null,
-      })
+      .saveRun(endedRun(run, { ...result, message, test: null }))
       .catch(() => undefined);
   };
 

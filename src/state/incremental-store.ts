@@ -43,7 +43,7 @@ import {
 import { notifyError, useNotices } from './notices-store';
 import { useDataStore } from './data-store';
 import { useRegistry } from './registry-store';
-import { useRuns, type RunRecord } from './runs-store';
+import { endedRun, useRuns, type RunRecord } from './runs-store';
 import { useSettings } from './settings-store';
 import { putBlob, studioDb, type KeyedRecord } from './storage/db';
 import { settingsFromConfig, transferArrays } from './train-store';
@@ -347,15 +347,8 @@ export const useIncremental = create<IncrementalState>((set, get) => {
       };
     }
     currentRunId = null;
-    const cur = useRuns.getState().runs.find((r) => r.id === run.id) ?? run;
-    const finished: RunRecord = {
-      ...cur,
-      status: result.status,
-      message: result.message,
-      history: result.history,
-      bestValAcc: result.bestValAcc,
-      test: null,
-    };
+    // A chunk's test is the pipeline's held-out evaluation (records of their own), not the run's.
+    const finished = endedRun(run, { ...result, test: null });
     await useRuns.getState().saveRun(finished);
     return { run: finished, result };
   };

@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { StudioConfig } from '../core/config/config';
 import { retain, type CheckpointMeta } from '../core/train/checkpoints';
 import type { MetricHistory } from '../core/train/history';
-import type { ResumeState, RunStatus } from '../workers/train/loop';
+import type { ResumeState, RunResult, RunStatus } from '../workers/train/loop';
 import type { WeightMap } from '../workers/train/trainer';
 import { studioDb, studioDbReady, type KeyedRecord } from './storage/db';
 
@@ -62,6 +62,22 @@ export interface RunsState {
   /** Weights of the run's best checkpoint (highest validation accuracy), for evaluation and export. */
   loadBestWeights(runId: string): Promise<{ meta: CheckpointMeta; weights: WeightMap } | null>;
   deleteRun(runId: string): Promise<void>;
+}
+
+/** How a run ended, over its latest record (a rename or tag made while it trained is kept). */
+export function endedRun(
+  run: RunRecord,
+  result: Pick<RunResult, 'status' | 'message' | 'history' | 'bestValAcc' | 'test'>,
+): RunRecord {
+  const cur = useRuns.getState().runs.find((r) => r.id === run.id) ?? run;
+  return {
+    ...cur,
+    status: result.status,
+    message: result.message,
+    history: result.history,
+    bestValAcc: result.bestValAcc,
+    test: result.test,
+  };
 }
 
 const ckKey = (runId: string, name: string) => `${runId}/${name}`;

@@ -17,7 +17,7 @@ import type { ModelInfo } from '../workers/train/models/registry';
 import type { LiveInfo, ResumeState, RunResult, TrainEvents, TrainingSettings } from '../workers/train/loop';
 import { useDatasets } from './dataset-store';
 import { notifyError } from './notices-store';
-import { useRuns, type RunRecord } from './runs-store';
+import { endedRun, useRuns, type RunRecord } from './runs-store';
 import { useSettings } from './settings-store';
 
 export type TrainPhase = 'idle' | 'preparing' | 'running' | 'paused' | 'stopping' | 'done';
@@ -256,15 +256,7 @@ export const useTrain = create<TrainState>((set, get) => ({
       };
     }
     abort = null;
-    const cur = useRuns.getState().runs.find((r) => r.id === run.id) ?? run;
-    const finished: RunRecord = {
-      ...cur,
-      status: result.status,
-      message: result.message,
-      history: result.history,
-      bestValAcc: result.bestValAcc,
-      test: result.test,
-    };
+    const finished = endedRun(run, result);
     try {
       await useRuns.getState().saveRun(finished);
       if (result.final) await useRuns.getState().saveLatest(run.id, result.final);
