@@ -67,8 +67,7 @@ test('resnet-small trains one epoch on the demo data, is evaluated, classifies a
     await page.getByRole('region', { name: /^Run / }).getByRole('button', { name: 'Evaluate' }).click();
     await expect(page.getByRole('heading', { level: 2, name: 'Evaluate', exact: true })).toBeVisible();
     await expect(page.getByTestId('evaluate-model-info')).toContainText('resnet-small');
-    const useLibrary = page.getByRole('button', { name: 'Use the data library splits' });
-    if (await useLibrary.isVisible()) await useLibrary.click();
+    // the run's own frozen test split (its dataset version) is the default: no library splits needed
     await expect(page.getByRole('radio', { name: /Test split/ })).toBeChecked();
     await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
     await expect(page.getByTestId('evaluate-split')).toHaveText('test');
