@@ -15,13 +15,15 @@ export interface ImageStepBench {
   width: number;
   warmup: number;
   steps: number;
+  /** Bytes the backend may be asked for (default: MEMORY_BUDGET of the backend, sized for a browser tab). */
+  memoryBudget?: number;
 }
 
 export async function benchImageStep(
   o: ImageStepBench,
   backend: string,
   tick: () => Promise<void>,
-): Promise<{ imgPerSec: number; msPerStep: number; steps: number }> {
+): Promise<{ imgPerSec: number; msPerStep: number; steps: number; firstLoss: number }> {
   const cfg: ImageTrainConfig = {
     model: o.model,
     task: 'multi-label',
@@ -42,7 +44,7 @@ export async function benchImageStep(
     maxBatchesPerEpoch: 0,
     classWeights: false,
   };
-  checkMemory(cfg, backend);
+  checkMemory(cfg, backend, o.memoryBudget);
   const model = getModel(o.model);
   const specs = model.params(modelInput(cfg));
   const init = initialWeights(specs, 1);
@@ -57,16 +59,24 @@ export async function benchImageStep(
   const loss = imageLoss('multi-label', 'focal', [0.7, 0.7, 0.7, 0.9], 2);
   const step = async () => {
     const l = tf.tidy(() => opt.minimize(() => loss(model.apply(p, x, true), y), true, vars)!);
-    await l.data();
+    const v = (await l.data())[0]!;
     l.dispose();
     await tick();
+    return v;
   };
   try {
-    for (let i = 0; i < o.warmup; i++) await step();
+    let firstLoss = NaN;
+    for (let i = 0; i < o.warmup; i++) {
+      const v = await step();
+      if (i === 0) firstLoss = v;
+    }
     const t0 = performance.now();
-    for (let i = 0; i < o.steps; i++) await step();
+    for (let i = 0; i < o.steps; i++) {
+      const v = await step();
+      if (Number.isNaN(firstLoss)) firstLoss = v;
+    }
     const ms = (performance.now() - t0) / o.steps;
-    return { imgPerSec: (o.batch * 1000) / ms, msPerStep: ms, steps: o.steps };
+    return { imgPerSec: (o.batch * 1000) / ms, msPerStep: ms, steps: o.steps, firstLoss };
   } finally {
     vars.forEach((v) => v.dispose());
     opt.dispose();
