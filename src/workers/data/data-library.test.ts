@@ -287,4 +287,56 @@ describe('DataLibrary', () => {
     expect(b.train.ids).toEqual(a.train.ids);
     expect(b.test.x).toEqual(a.test.x);
   });
+
+  it('gathers training arrays from a disk cache a block at a time, the same as from memory', async () => {
+    const r0 = H5FileReader.open(h5wasm, env.module, join(fixtures, 'left_low_0.h5'), 'x');
+    const some = r0
+      .read(r0.datasets[0]!, 0, 101)
+      .map((c) => (c.kind === 'encoded' ? c.bytes : new Uint8Array()));
+    r0.close();
+    // more crops than one block (4,096), so the gather crosses block boundaries
+    const crops = Array.from({ length: 4_500 }, (_, i) => some[i % some.length]!);
+    let reads = 0;
+    const openCacheFile = async (name: string): Promise<CacheFile> => {
+      const path = join(dir, `block-${name}`);
+      const fd = openSync(path, 'w+');
+      return {
+        write: (at, data) => void writeSync(fd, data, 0, data.length, at),
+        read: (at, out) => {
+          reads++;
+          readSync(fd, out, 0, out.length, at);
+        },
+        remove: () => {
+          closeSync(fd);
+          unlinkSync(path);
+        },
+      };
+    };
+    const split = { kind: 'random' as const, seed: 7, ratios: [0.6, 0.2, 0.2] };
+    const make = (lib: DataLibrary) =>
+      lib.addMemorySource({ name: 'cam low', label: 0, crops, origin: 'cam.mp4' });
+    const inMemory = new DataLibrary(env);
+    make(inMemory);
+    const a = await inMemory.buildTrainingArrays({ side: 16, split });
+    const onDisk = new DataLibrary({ ...env, openCacheFile, fileCacheMinBytes: 0 });
+    make(onDisk);
+    await onDisk.decodeAll(16);
+    reads = 0;
+    const b = await onDisk.buildTrainingArrays({ side: 16, split });
+    // two blocks read once for all three splits (one read a crop before: 4,500)
+    expect(reads).toBe(2);
+    for (const k of ['train', 'val', 'test'] as const) {
+      expect(b[k].x).toEqual(a[k].x);
+      expect(b[k].y).toEqual(a[k].y);
+      expect(b[k].ids).toEqual(a[k].ids);
+    }
+    // a dataset version's arrays: the same crops in index order, read a block at a time
+    const v = await onDisk.versionSnapshot({ side: 16, split });
+    reads = 0;
+    const c = await onDisk.arraysForVersion(v.header, v.itemBytes, { side: 16 });
+    expect(reads).toBeLessThanOrEqual(6);
+    const byId = new Map(a.train.ids.map((id, j) => [id, a.train.x.subarray(j * 256, (j + 1) * 256)]));
+    expect(c.train.ids.length).toBe(a.train.ids.length);
+    c.train.ids.forEach((id, j) => expect(c.train.x.subarray(j * 256, (j + 1) * 256)).toEqual(byId.get(id)));
+  });
 });

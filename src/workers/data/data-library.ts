@@ -118,6 +118,31 @@ export interface CacheFile {
   remove(): void;
 }
 
+/** Crops read from a disk cache at once when gathering training arrays. */
+const CACHE_BLOCK = 4096;
+
+/**
+ * Reads decoded crops (side x side) from the memory cache, or from the disk cache a block of CACHE_BLOCK
+ * crops at a time: crops asked for in index order cost one read per block instead of one per crop. For one
+ * gather only (a later decode may rewrite the file).
+ */
+function blockReader(side: number): (d: DsEntry, i: number) => Uint8Array {
+  const px = side * side;
+  let buf: Uint8Array | null = null;
+  let at: { d: DsEntry; start: number; n: number } | null = null;
+  return (d, i) => {
+    if (d.cache) return d.cache.subarray(i * px, (i + 1) * px);
+    if (!at || at.d !== d || i < at.start || i >= at.start + at.n) {
+      const start = i - (i % CACHE_BLOCK);
+      const n = Math.min(CACHE_BLOCK, d.count - start);
+      buf ??= new Uint8Array(CACHE_BLOCK * px);
+      d.cacheFile!.read(start * px, buf.subarray(0, n * px));
+      at = { d, start, n };
+    }
+    return buf!.subarray((i - at.start) * px, (i - at.start + 1) * px);
+  };
+}
+
 /** Caches larger than this in all go to `openCacheFile` when the environment has one. */
 export const FILE_CACHE_MIN_BYTES = 256 * 2 ** 20;
 
@@ -1082,32 +1107,77 @@ export class DataLibrary {
     const summary = this.makeSplit(opts.split);
     const split = this.split!;
     const side = opts.side;
-    const gather = (ordinals: Uint32Array): SplitArrays => {
-      const keep = Array.from(ordinals).filter((o) => {
-        const { d, i } = this.locate(o);
-        return d.maxGrey[i]! >= 0;
-      });
-      const x = new Uint8Array(keep.length * side * side);
-      const y = new Uint8Array(keep.length);
-      const ids: string[] = [];
-      keep.forEach((o, k) => {
-        const { s, d, i } = this.locate(o);
-        const dest = x.subarray(k * side * side, (k + 1) * side * side);
-        if (d.cache) dest.set(d.cache.subarray(i * side * side, (i + 1) * side * side));
-        else d.cacheFile!.read(i * side * side, dest);
-        y[k] = this.labelOf(s, d, i)!;
-        ids.push(`${s.name}/${d.name}/${i}`);
-      });
-      return { x, y, ids };
-    };
+    const [train, val, test] = this.gatherSplits([split.train, split.val, split.test], side);
     return {
       side,
       classNames: opts.classNames ?? this.classes.map((c) => c.name),
       splitDescription: summary.description,
-      train: gather(split.train),
-      val: gather(split.val),
-      test: gather(split.test),
+      train: train!,
+      val: val!,
+      test: test!,
     };
+  }
+
+  /**
+   * The decoded crops of each list of ordinals, in list order, undecodable ones left out. The cache is read
+   * once, in index order, a block of crops at a time: on a disk cache one read per crop (598,933 small reads
+   * at research scale) took minutes, and memory stays at the outputs plus one block.
+   */
+  private gatherSplits(lists: Uint32Array[], side: number): SplitArrays[] {
+    const px = side * side;
+    const total = this.totalCrops();
+    const list = new Int8Array(total).fill(-1);
+    const slot = new Uint32Array(total);
+    const decodable = new Uint8Array(total);
+    let o = 0;
+    for (const s of this.sources) {
+      for (const d of s.datasets) {
+        for (let i = 0; i < d.count; i++, o++) decodable[o] = d.maxGrey[i]! >= 0 ? 1 : 0;
+      }
+    }
+    const outs = lists.map((ordinals, li) => {
+      let k = 0;
+      for (const ord of ordinals) {
+        if (!decodable[ord]) continue;
+        list[ord] = li;
+        slot[ord] = k++;
+      }
+      return { x: new Uint8Array(k * px), y: new Uint8Array(k), ids: new Array<string>(k) };
+    });
+    const block = CACHE_BLOCK;
+    let buf: Uint8Array | null = null;
+    o = 0;
+    for (const s of this.sources) {
+      for (const d of s.datasets) {
+        for (let start = 0; start < d.count; start += block) {
+          const n = Math.min(block, d.count - start);
+          let wanted = false;
+          for (let k = 0; k < n && !wanted; k++) wanted = list[o + k]! >= 0;
+          if (!wanted) {
+            o += n;
+            continue;
+          }
+          let src: Uint8Array;
+          if (d.cache) src = d.cache.subarray(start * px, (start + n) * px);
+          else {
+            if (!buf || buf.length < block * px) buf = new Uint8Array(block * px);
+            src = buf.subarray(0, n * px);
+            d.cacheFile!.read(start * px, src);
+          }
+          for (let k = 0; k < n; k++, o++) {
+            const li = list[o]!;
+            if (li < 0) continue;
+            const out = outs[li]!;
+            const at = slot[o]!;
+            const i = start + k;
+            out.x.set(src.subarray(k * px, (k + 1) * px), at * px);
+            out.y[at] = this.labelOf(s, d, i)!;
+            out.ids[at] = `${s.name}/${d.name}/${i}`;
+          }
+        }
+      }
+    }
+    return outs;
   }
 
   // ---- dataset versions ----------------------------------------------------------------------------
@@ -1239,6 +1309,7 @@ export class DataLibrary {
     const items = decodeItems(itemBytes);
     const side = opts.side;
     const want = opts.splits ?? ['train', 'val', 'test'];
+    const read = blockReader(side);
     const gather = (name: 'train' | 'val' | 'test'): SplitArrays => {
       if (!want.includes(name)) return { x: new Uint8Array(0), y: new Uint8Array(0), ids: [] };
       const code = SPLIT_NAMES.indexOf(name);
@@ -1257,9 +1328,7 @@ export class DataLibrary {
             `${ref.name} › ${ref.datasets[items.dataset[k]!]}[${i}] of the dataset version cannot be read now`,
           );
         }
-        const dest = x.subarray(j * side * side, (j + 1) * side * side);
-        if (d.cache) dest.set(d.cache.subarray(i * side * side, (i + 1) * side * side));
-        else d.cacheFile!.read(i * side * side, dest);
+        x.set(read(d, i), j * side * side);
         y[j] = items.label[k]!;
         ids.push(`${s.name}/${d.name}/${i}`);
       });
