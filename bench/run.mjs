@@ -106,6 +106,17 @@ async function runPageScenarios() {
     await page.exposeFunction('__benchHost', benchHost(page, browser));
     await page.goto(server.url);
     await page.waitForFunction(() => window.__studioBench !== undefined);
+    // TRAIN_FULL_EPOCHS=20: train-full-scale runs (and measures) the 20 epochs instead of extrapolating one
+    // SYNTH_FULL_CROPS=598933: synth-full-scale generates a research-scale set (opt-in, long)
+    await page.evaluate(
+      (g) => {
+        for (const [k, v] of Object.entries(g)) if (v > 0) globalThis[k] = v;
+      },
+      {
+        __trainFullEpochs: Number(process.env.TRAIN_FULL_EPOCHS ?? 0),
+        __synthFullCrops: Number(process.env.SYNTH_FULL_CROPS ?? 0),
+      },
+    );
     const names = await page.evaluate(() => window.__studioBench.list());
     for (const name of names.filter(wanted)) {
       console.error(`▶ ${name} (in the page)`);
@@ -210,6 +221,41 @@ for (const r of [...results]) {
       note: `${r.name} ${r.value} / ${torch.name} ${torch.value} img/s (the better PyTorch); target >= 1.0`,
     });
   }
+}
+
+// Research scale: the full-set decode against h5py + OpenCV, the 20-epoch run against the research's 99 min and
+// the 30 min target, and the tab's peaks against their limits.
+const ratio = (name, value, note) =>
+  results.push({ scenario: 'ratios', name, value: Math.round(100 * value) / 100, unit: 'x', note });
+const decodeFull = byName.get('data.fullscale.decode_crops_per_s');
+const decodeRef = byName.get('data.decode.h5py_opencv.crops_per_s');
+if (decodeFull && decodeRef?.value > 0) {
+  ratio(
+    'data.fullscale.decode_ratio_to_h5py',
+    decodeFull.value / decodeRef.value,
+    `${decodeFull.name} ${decodeFull.value} / ${decodeRef.name} ${decodeRef.value} crops/s; target >= 1.0`,
+  );
+}
+const twenty = byName.get('train.fullscale.20_epochs_min');
+if (twenty?.value > 0) {
+  ratio(
+    'train.fullscale.ratio_to_30_min',
+    twenty.value / 30,
+    `${twenty.name} ${twenty.value} min / the 30 min target (the research: 99 min); target <= 1.0`,
+  );
+}
+for (const [name, limit] of [
+  ['data.fullscale.decode_peak_mb', 1536],
+  ['data.fullscale.export_peak_mb', 2048],
+  ['synth.fullscale.generate_peak_mb', 2048],
+]) {
+  const r = byName.get(name);
+  if (r?.value > 0)
+    ratio(
+      `${name.replace(/_mb$/, '')}_ratio_to_limit`,
+      r.value / limit,
+      `${name} ${Math.round(r.value)} / ${limit} MB; target <= 1.0`,
+    );
 }
 
 const out = {

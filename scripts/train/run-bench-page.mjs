@@ -1,8 +1,8 @@
 // Runs one bench scenario (default train-step) in the built page in headless Chromium, for iterating on the
 // training figures without the full bench runner:
 //   node scripts/train/run-bench-page.mjs [scenario] [outDir] [port]
-// Environment: TRAIN_BENCH_BACKENDS=wasm,cpu narrows train-step; TRAIN_FULL_FRACTION=0.1 and
-// TRAIN_FULL_DIRS=full-train set the fraction and set folders of train-full-scale. Like bench/run.mjs it
+// Environment: TRAIN_BENCH_BACKENDS=wasm,cpu narrows train-step; TRAIN_FULL_FRACTION=0.1,
+// TRAIN_FULL_EPOCHS=20 (a measured 20-epoch run) and TRAIN_FULL_DIRS=full-train set train-full-scale. Like bench/run.mjs it
 // answers the page's __benchHost('files', selector, dirs) with the .h5 files of the first non-empty
 // bench/.data/<dir>, so the scenarios that open a set from disk run here too.
 import { spawn } from 'node:child_process';
@@ -20,6 +20,7 @@ const globals = {
   __trainBenchBackends: process.env.TRAIN_BENCH_BACKENDS?.split(','),
   __trainFullFraction: process.env.TRAIN_FULL_FRACTION ? Number(process.env.TRAIN_FULL_FRACTION) : undefined,
   __trainFullDirs: process.env.TRAIN_FULL_DIRS?.split(','),
+  __trainFullEpochs: process.env.TRAIN_FULL_EPOCHS ? Number(process.env.TRAIN_FULL_EPOCHS) : undefined,
 };
 
 const server = spawn(

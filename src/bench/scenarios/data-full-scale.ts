@@ -143,6 +143,33 @@ export const scenario: BenchScenario = {
         note: 'peak RSS of the tab while decoding the cache and handing over the training arrays',
       },
     );
+    // The whole set exported as one research-layout HDF5, as the Data area's export does (streamed to OPFS).
+    await host('memory-start');
+    const t4 = performance.now();
+    const exported = await useDataStore.getState().exportH5(
+      useDataStore.getState().sources.map((s) => s.id),
+      'fullscale-export.h5',
+    );
+    const exportS = (performance.now() - t4) / 1000;
+    const exportMem = await host('memory-peak');
+    const where = exported.file ? 'streamed to an OPFS file' : 'built in memory (no OPFS)';
+    log(
+      `HDF5 export: ${(exported.size / 2 ** 30).toFixed(2)} GB in ${exportS.toFixed(1)} s, ${where}; tab peak ${(exportMem.peakBytes / MB).toFixed(0)} MB`,
+    );
+    records.push(
+      {
+        name: 'data.fullscale.export_s',
+        value: exportS,
+        unit: 's',
+        note: `${crops} crops into one research-layout HDF5 of ${(exported.size / 2 ** 30).toFixed(2)} GB, ${where}`,
+      },
+      {
+        name: 'data.fullscale.export_peak_mb',
+        value: exportMem.peakBytes / MB,
+        unit: 'MB',
+        note: `peak RSS of the tab while exporting the whole set; target <= 2,048 MB; renderers: ${exportMem.all.map((p) => `${p.pid}=${(p.peakBytes / MB).toFixed(0)}`).join(', ')}`,
+      },
+    );
     for (const s of useDataStore.getState().sources) await useDataStore.getState().closeSource(s.id);
     await dataWorker.api.summaries();
     return records;
