@@ -5,11 +5,18 @@ import { create } from 'zustand';
 import { endRun, packWeights, unpackWeights, type ImageRunRecord } from '../core/images/run-record';
 import {
   decodeImageItems,
+  imageVersionEntries,
+  labelOriginOf,
   makeImageVersion,
+  type ImageFileFacts,
   type ImageDatasetVersion,
   type ImageVersionEntry,
   type ImageVersionHeader,
 } from '../core/images/version';
+import type { ImageLabels } from '../core/images/task';
+import { imagesWorker } from '../workers/images/client';
+import type { ImageFile } from '../workers/images/decode';
+import { downloadBytes } from './eval-store';
 import { getBlobBytes, putBlob, studioDb } from './storage/db';
 
 const itemsKey = (id: string) => `image-version-items:${id}`;
@@ -141,3 +148,67 @@ export const useImageRuns = create<ImageRunsState>((set, get) => ({
   },
   setCurrent: (id) => set({ current: id }),
 }));
+
+/** File facts by blob: a re-split or a second run reads no file twice. */
+const factsCache = new WeakMap<Blob, ImageFileFacts>();
+
+/** The version a labelled set with this split makes (not kept): header and entries, and the sealed version. */
+export async function versionOfSet(
+  files: readonly ImageFile[],
+  labels: ImageLabels,
+  split: { train: number[]; val: number[]; test: number[]; description: string },
+  signal?: AbortSignal,
+): Promise<{ header: ImageVersionHeader; entries: ImageVersionEntry[]; version: ImageDatasetVersion }> {
+  const todo = files.filter((f) => !factsCache.has(f.blob));
+  if (todo.length) {
+    const facts = await imagesWorker.run('describeFiles', [todo], signal ? { signal } : {});
+    todo.forEach((f, i) => factsCache.set(f.blob, facts[i]!));
+  }
+  const byPath = new Map(files.map((f) => [f.path, factsCache.get(f.blob)!]));
+  const facts = labels.items.map((it) => {
+    const f = byPath.get(it.path);
+    if (!f) throw new Error(`Image "${it.path}" is labelled but not among the opened files`);
+    return f;
+  });
+  const header: ImageVersionHeader = {
+    classNames: labels.classNames,
+    task: labels.task,
+    splitRecipe: split.description,
+    labelsFrom: labels.source,
+    parent: null,
+  };
+  const entries = imageVersionEntries(labels.items, facts, split, labelOriginOf(labels.source));
+  return { header, entries, version: makeImageVersion(header, entries, 'current', Date.now()).version };
+}
+
+function runOf(id: string): ImageRunRecord {
+  const rec = useImageRuns.getState().runs.find((r) => r.id === id);
+  if (!rec) throw new Error(`Image run ${id} is not in this browser's storage`);
+  return rec;
+}
+
+/** Download a kept run's results.json as it was recorded. */
+export function downloadRunResults(id: string): void {
+  const rec = runOf(id);
+  if (!rec.results) throw new Error(`Run ${id} has no results (it ${rec.status})`);
+  downloadBytes(`results-${id}.json`, JSON.stringify(rec.results, null, 2), 'application/json');
+}
+
+/** Export a kept run's model as ONNX (ConvNeXt) from its stored weights. */
+export async function exportRunOnnx(id: string): Promise<void> {
+  const rec = runOf(id);
+  const r = await imagesWorker.api.exportOnnxOf(
+    rec.config,
+    await imageRunWeights(rec),
+    rec.results?.dataset.source ?? 'an image set',
+  );
+  downloadBytes(`${rec.config.model}-${id}.onnx`, r.bytes, 'application/octet-stream');
+}
+
+/** Export a kept run's model as TF.js weights (model.json + weights.bin) from its stored weights. */
+export async function exportRunTfjs(id: string): Promise<void> {
+  const rec = runOf(id);
+  const r = await imagesWorker.api.exportTfjsOf(rec.config, await imageRunWeights(rec));
+  downloadBytes('model.json', r.modelJson, 'application/json');
+  downloadBytes('weights.bin', r.weights, 'application/octet-stream');
+}
