@@ -205,6 +205,11 @@ for (const c of CASES) {
         await row.getByRole('button', { name: 'ONNX' }).click();
         const again = await readFile(await (await onnx).path());
         expect(again.equals(onnxBytes!)).toBe(true);
+        // the same folder opened again makes the same version (same bytes, labels and split)
+        await page.getByLabel('Open image folder').setInputFiles(join(fixtures, c.folder));
+        const current = page.getByTestId('images-version-current');
+        await expect(current).toContainText('kept as v1');
+        await expect(current.locator('[data-version-id]')).toHaveAttribute('data-version-id', versionId);
       });
     }
   });

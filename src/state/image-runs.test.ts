@@ -8,6 +8,7 @@ import type { ImageTrainConfig, ResultsJson } from '../core/images/experiment';
 import { withDatasetVersion } from '../core/images/run-record';
 import type { ImageVersionEntry, ImageVersionHeader } from '../core/images/version';
 import {
+  diffFromLatest,
   finishImageRun,
   imageRunWeights,
   imageVersionItems,
@@ -63,6 +64,25 @@ describe('image versions and runs in the studio database', () => {
     expect(await imageVersionItems(v1.id)).toEqual(entries);
     await useImageRuns.getState().load();
     expect(useImageRuns.getState().versions.map((v) => v.id)).toEqual([v2.id, v1.id]);
+  });
+
+  it('says how a set differs from the latest kept version', async () => {
+    expect(await diffFromLatest(header, entries, 'iv-x')).toBeNull();
+    const v = await saveImageVersion(header, entries);
+    expect(await diffFromLatest(header, entries, v.id)).toBeNull();
+    const moved = entries.map((e, i) => (i === 0 ? { ...e, split: 'train' as const, labels: [1] } : e));
+    const d = await diffFromLatest(
+      { ...header, splitRecipe: 'by hand' },
+      [...moved, { ...entries[0]!, path: 'c/4.png' }],
+      'iv-y',
+    );
+    expect(d?.against.id).toBe(v.id);
+    expect(d?.changes).toEqual([
+      '1 image added',
+      '1 image relabelled',
+      '1 image in a different split',
+      'split by hand',
+    ]);
   });
 
   it('records a run with its version, results.json and weights, and never changes its results', async () => {

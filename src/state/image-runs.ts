@@ -5,6 +5,8 @@ import { create } from 'zustand';
 import { endRun, packWeights, unpackWeights, type ImageRunRecord } from '../core/images/run-record';
 import {
   decodeImageItems,
+  describeImageDiff,
+  diffImageVersions,
   imageVersionEntries,
   labelOriginOf,
   makeImageVersion,
@@ -211,4 +213,22 @@ export async function exportRunTfjs(id: string): Promise<void> {
   const r = await imagesWorker.api.exportTfjsOf(rec.config, await imageRunWeights(rec));
   downloadBytes('model.json', r.modelJson, 'application/json');
   downloadBytes('weights.bin', r.weights, 'application/octet-stream');
+}
+
+/**
+ * How a set's version differs from the latest kept version: null when there is none or it is the same one, else
+ * one phrase per difference ("3 images relabelled").
+ */
+export async function diffFromLatest(
+  header: ImageVersionHeader,
+  entries: readonly ImageVersionEntry[],
+  id: string,
+): Promise<{ against: ImageDatasetVersion; changes: string[] } | null> {
+  const latest = await studioDb().imageVersions.orderBy('createdAt').last();
+  if (!latest || latest.id === id) return null;
+  const changes = describeImageDiff(
+    diffImageVersions(latest, await imageVersionItems(latest.id), header, entries),
+  );
+  if (header.splitRecipe !== latest.splitRecipe) changes.push(`split ${header.splitRecipe}`);
+  return { against: latest, changes };
 }

@@ -15,7 +15,14 @@ import type { ModelInfo } from '../workers/train/models/registry';
 import { imagesWorker } from '../workers/images/client';
 import type { ImageFile } from '../workers/images/decode';
 import { downloadBytes } from './eval-store';
-import { finishImageRun, saveImageVersion, startImageRun, useImageRuns, versionOfSet } from './image-runs';
+import {
+  diffFromLatest,
+  finishImageRun,
+  saveImageVersion,
+  startImageRun,
+  useImageRuns,
+  versionOfSet,
+} from './image-runs';
 
 export interface ImageSplit {
   train: number[];
@@ -53,6 +60,8 @@ interface ImagesState {
   version: ImageDatasetVersion | null;
   /** Saving a run or reading the files for the version failed (the run itself may have finished). */
   versionError: string | null;
+  /** How the open set's version differs from the latest kept one (null: none kept, or the same). */
+  versionDiff: { against: string; changes: string[] } | null;
   open(files: File[]): Promise<void>;
   loadDemo(count?: number): Promise<void>;
   makeSplit(seed?: number): void;
@@ -133,6 +142,7 @@ export const useImages = create<ImagesState>(
       onnxCheck: null,
       version: null,
       versionError: null,
+      versionDiff: null,
 
       async open(list) {
         const all = list.map((f) => ({ path: f.webkitRelativePath || f.name, file: f }));
@@ -204,12 +214,14 @@ export const useImages = create<ImagesState>(
 
       async refreshVersion() {
         const { files, labels, split } = get();
-        set({ version: null, versionError: null });
+        set({ version: null, versionError: null, versionDiff: null });
         if (!labels || !split) return;
         try {
-          const { version } = await versionOfSet(files, labels, split);
+          const { version, header, entries } = await versionOfSet(files, labels, split);
+          const d = await diffFromLatest(header, entries, version.id);
+          const versionDiff = d ? { against: d.against.name, changes: d.changes } : null;
           // the set or split may have changed meanwhile
-          if (get().labels === labels && get().split === split) set({ version });
+          if (get().labels === labels && get().split === split) set({ version, versionDiff });
         } catch (e) {
           if (get().labels === labels) set({ versionError: message(e) });
         }

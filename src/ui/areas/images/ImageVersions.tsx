@@ -32,6 +32,7 @@ function CurrentVersion() {
   const split = useImages((s) => s.split);
   const err = useImages((s) => s.versionError);
   const kept = useImageRuns((s) => s.versions);
+  const diff = useImages((s) => s.versionDiff);
   if (!split) return null;
   if (!version)
     return (
@@ -47,6 +48,12 @@ function CurrentVersion() {
       {same ? ` (kept as ${same.name})` : ' (kept when a run starts)'} — {balance(version)}
       {excluded ? `; ${excluded} in no split` : ''}
       {version.task === 'multi-label' ? `; ${version.counts.withoutClass} with no class` : ''}
+      {diff && !same ? (
+        <span className="muted" data-testid="images-version-diff">
+          {' '}
+          — against {diff.against}: {diff.changes.length ? diff.changes.join(', ') : 'same images and labels'}
+        </span>
+      ) : null}
     </p>
   );
 }
@@ -132,6 +139,7 @@ export function ImageVersions() {
         results.json and its weights.
       </p>
       <CurrentVersion />
+      {versions.length ? <h4>Kept versions</h4> : null}
       {versions.length ? (
         <table className="images-table" aria-label="Image dataset versions">
           <thead>
@@ -168,6 +176,7 @@ export function ImageVersions() {
           </tbody>
         </table>
       ) : null}
+      {runs.length ? <h4>Runs</h4> : null}
       {runs.length ? (
         <table className="images-table" aria-label="Image runs">
           <thead>
