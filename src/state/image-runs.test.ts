@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ImageTrainConfig, ResultsJson } from '../core/images/experiment';
-import { withDatasetVersion } from '../core/images/run-record';
+import { packWeights, withDatasetVersion } from '../core/images/run-record';
 import type { ImageVersionEntry, ImageVersionHeader } from '../core/images/version';
 import {
   diffFromLatest,
@@ -92,7 +92,7 @@ describe('image versions and runs in the studio database', () => {
     const r = withDatasetVersion(results, v);
     expect(r.dataset.version).toMatchObject({ id: v.id, images: { train: 2, val: 1, test: 0, excluded: 0 } });
     expect(r.dataset.version!.classCounts.train).toEqual([1, 1]);
-    await finishImageRun('run-1', { history: [], results: r, weights });
+    await finishImageRun('run-1', { history: [], results: r, weights: packWeights(weights) });
     // a fresh page: only what the database holds
     await useImageRuns.getState().load();
     const [rec] = useImageRuns.getState().runs;

@@ -2,7 +2,7 @@
 // one), keep it in the studio database, record each image run (config, history, results.json, version, status,
 // weights) and list them after a reload.
 import { create } from 'zustand';
-import { endRun, packWeights, unpackWeights, type ImageRunRecord } from '../core/images/run-record';
+import { endRun, unpackWeights, type ImageRunRecord, type WeightsManifest } from '../core/images/run-record';
 import {
   decodeImageItems,
   describeImageDiff,
@@ -73,7 +73,8 @@ export async function finishImageRun(
   end: {
     history: ImageRunRecord['history'];
     results?: ImageRunRecord['results'];
-    weights?: Record<string, Float32Array> | null;
+    /** The weights packed (`packWeights`), or null. */
+    weights?: { bytes: Uint8Array; manifest: WeightsManifest } | null;
     error?: string;
   },
 ): Promise<ImageRunRecord> {
@@ -82,7 +83,7 @@ export async function finishImageRun(
   if (!rec) throw new Error(`Image run ${id} is not in this browser's storage`);
   let weights: ImageRunRecord['weights'] = null;
   if (end.weights) {
-    const { bytes, manifest } = packWeights(end.weights);
+    const { bytes, manifest } = end.weights;
     await putBlob(`image-run:${id}`, weightsKey(id), bytes);
     weights = { key: weightsKey(id), ...manifest };
   }

@@ -316,7 +316,7 @@ export const useImages = create<ImagesState>(
             await finishImageRun(id, {
               history: get().history,
               results,
-              weights: await imagesWorker.api.lastWeights(),
+              weights: await imagesWorker.api.lastWeightsPacked(),
             });
           } catch (e) {
             set({ versionError: `The run finished but could not be kept in this browser: ${message(e)}` });

@@ -2,6 +2,7 @@
 // it, preview augmentations, and export the last trained model (ONNX for ConvNeXt, TF.js weights) together with
 // the test-set logits the export can be checked against.
 import * as tf from '@tensorflow/tfjs';
+import * as Comlink from 'comlink';
 import type { BackendName } from '../../core/backends/backends';
 import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
@@ -17,6 +18,7 @@ import type { WeightMap } from '../train/trainer';
 import { registerWasmTrainingKernels } from '../train/wasm-kernels';
 import { augmentBatch } from './augment';
 import { benchImageStep, type ImageStepBench } from './bench';
+import { packWeights, type WeightsManifest } from '../../core/images/run-record';
 import type { ImageFileFacts } from '../../core/images/version';
 import { decodeImages, type DecodedSet, type ImageFile } from './decode';
 import { describeFile } from './describe';
@@ -200,10 +202,14 @@ export const api = {
     return { bytes, outputs: spec.classes };
   },
 
-  /** The last run's trained (best-epoch) weights, to keep with its record. */
-  lastWeights(): WeightMap {
+  /** The last run's trained (best-epoch) weights packed as one byte array (transferred), to keep with its record. */
+  lastWeightsPacked(): { bytes: Uint8Array; manifest: WeightsManifest } {
     if (!last) throw new Error('Train a model first: there are no weights');
-    return last.weights;
+    const names = getModel(last.cfg.model)
+      .params(modelInput(last.cfg))
+      .map((s) => s.name);
+    const r = packWeights(last.weights, names);
+    return Comlink.transfer(r, [r.bytes.buffer as ArrayBuffer]);
   },
 
   /** Digest and size of each file (what a dataset version records), in order. */
