@@ -112,10 +112,33 @@ export async function imageRunWeights(rec: ImageRunRecord): Promise<Record<strin
   return unpackWeights(bytes, rec.weights);
 }
 
-/** Runs still marked running that this page did not start were cut off (reload, closed tab). */
+const lockName = (runId: string) => `spatter-studio:image-run:${runId}`;
+
+/**
+ * Hold a Web Lock named after the run while it trains, so that another tab of the studio sees it is alive (where
+ * the browser has no Web Locks, only this page's own run counts as alive). Returns the release.
+ */
+export function holdRunLock(runId: string): () => void {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  if (typeof navigator !== 'undefined' && 'locks' in navigator)
+    void navigator.locks.request(lockName(runId), () => held).catch(() => undefined);
+  return release;
+}
+
+async function heldLocks(): Promise<Set<string>> {
+  if (typeof navigator === 'undefined' || !('locks' in navigator)) return new Set();
+  const q = await navigator.locks.query().catch(() => ({ held: [] }));
+  return new Set((q.held ?? []).map((l) => l.name ?? ''));
+}
+
+/** Runs still marked running that no page is training (reload, closed tab) were cut off. */
 export async function markInterrupted(except: string | null): Promise<number> {
   const db = studioDb();
-  const stale = (await db.imageRuns.toArray()).filter((r) => r.status === 'running' && r.id !== except);
+  const alive = await heldLocks();
+  const stale = (await db.imageRuns.toArray()).filter(
+    (r) => r.status === 'running' && r.id !== except && !alive.has(lockName(r.id)),
+  );
   for (const r of stale)
     await db.imageRuns.put({
       ...r,

@@ -18,6 +18,7 @@ import { downloadBytes } from './eval-store';
 import {
   diffFromLatest,
   finishImageRun,
+  holdRunLock,
   saveImageVersion,
   startImageRun,
   useImageRuns,
@@ -262,6 +263,7 @@ export const useImages = create<ImagesState>(
         }
         abort = new AbortController();
         let runId: string | null = null;
+        let releaseLock = () => {};
         set({
           phase: 'decoding',
           error: null,
@@ -295,6 +297,7 @@ export const useImages = create<ImagesState>(
             datasetVersionId: version.id,
           });
           useImageRuns.getState().setCurrent(runId);
+          releaseLock = holdRunLock(runId);
           set({ phase: 'training', progress: 'Training…' });
           const events = {
             onEpoch: (e: EpochRecord) => set({ history: [...get().history, e] }),
@@ -334,6 +337,7 @@ export const useImages = create<ImagesState>(
             );
         } finally {
           abort = null;
+          releaseLock();
           useImageRuns.getState().setCurrent(null);
           void useImageRuns
             .getState()
