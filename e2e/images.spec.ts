@@ -205,6 +205,28 @@ for (const c of CASES) {
         await row.getByRole('button', { name: 'ONNX' }).click();
         const again = await readFile(await (await onnx).path());
         expect(again.equals(onnxBytes!)).toBe(true);
+        const tfjs: Download[] = [];
+        const both = new Promise<void>((resolve) => {
+          page.on('download', (d) => {
+            tfjs.push(d);
+            if (tfjs.length === 2) resolve();
+          });
+        });
+        await row.getByRole('button', { name: 'TF.js' }).click();
+        await both;
+        const modelJson = tfjs.find((d) => d.suggestedFilename() === 'model.json')!;
+        const bin = tfjs.find((d) => d.suggestedFilename() === 'weights.bin')!;
+        const manifest = JSON.parse(await readFile(await modelJson.path(), 'utf8')) as {
+          model: { name: string; classNames: string[] };
+          weightsManifest: { weights: { shape: number[] }[] }[];
+        };
+        expect(manifest.model.name).toBe('convnext-atto-cbam');
+        expect(manifest.model.classNames).toEqual(c.classes);
+        const floats = manifest.weightsManifest[0]!.weights.reduce(
+          (n, w) => n + w.shape.reduce((a, b) => a * b, 1),
+          0,
+        );
+        expect((await readFile(await bin.path())).length).toBe(floats * 4);
         // the same folder opened again makes the same version (same bytes, labels and split)
         await page.getByLabel('Open image folder').setInputFiles(join(fixtures, c.folder));
         const current = page.getByTestId('images-version-current');

@@ -209,7 +209,7 @@ export const useImages = create<ImagesState>(
           });
           void get().refreshVersion();
         } catch (e) {
-          set({ error: message(e) });
+          set({ error: message(e), version: null, versionDiff: null });
         }
       },
 
