@@ -317,7 +317,7 @@ export const useImages = create<ImagesState>(
           // Recorded before 'Done' shows, so what the page shows as done is also kept.
           try {
             await finishImageRun(id, {
-              history: get().history,
+              history: results.history,
               results,
               weights: await imagesWorker.api.lastWeightsPacked(),
             });

@@ -33,28 +33,32 @@ function CurrentVersion() {
   const err = useImages((s) => s.versionError);
   const kept = useImageRuns((s) => s.versions);
   const diff = useImages((s) => s.versionDiff);
-  if (!split) return null;
+  const errLine = err ? (
+    <p className="warn" data-testid="images-version-error">
+      {err}
+    </p>
+  ) : null;
   if (!version)
-    return (
-      <p className="muted">
-        {err ? <span className="warn">{err}</span> : 'Reading the files for the version…'}
-      </p>
-    );
+    return errLine ?? (split ? <p className="muted">Reading the files for the version…</p> : null);
   const same = kept.find((v) => v.id === version.id);
   const excluded = version.counts.images.excluded;
   return (
-    <p data-testid="images-version-current">
-      This set and split: version <VersionId id={version.id} />
-      {same ? ` (kept as ${same.name})` : ' (kept when a run starts)'} — {balance(version)}
-      {excluded ? `; ${excluded} in no split` : ''}
-      {version.task === 'multi-label' ? `; ${version.counts.withoutClass} with no class` : ''}
-      {diff && !same ? (
-        <span className="muted" data-testid="images-version-diff">
-          {' '}
-          — against {diff.against}: {diff.changes.length ? diff.changes.join(', ') : 'same images and labels'}
-        </span>
-      ) : null}
-    </p>
+    <>
+      {errLine}
+      <p data-testid="images-version-current">
+        This set and split: version <VersionId id={version.id} />
+        {same ? ` (kept as ${same.name})` : ' (kept when a run starts)'} — {balance(version)}
+        {excluded ? `; ${excluded} in no split` : ''}
+        {version.task === 'multi-label' ? `; ${version.counts.withoutClass} with no class` : ''}
+        {diff && !same ? (
+          <span className="muted" data-testid="images-version-diff">
+            {' '}
+            — against {diff.against}:{' '}
+            {diff.changes.length ? diff.changes.join(', ') : 'same images and labels'}
+          </span>
+        ) : null}
+      </p>
+    </>
   );
 }
 
