@@ -11,11 +11,11 @@ const SPLITS: SplitName[] = ['train', 'val', 'test'];
 const shortId = (id: string) => id.slice(0, 11);
 const f3 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(3));
 
-/** "train 17 (scratches 5 · pits 4) / val 4 (…) / test 4 (…)" */
+/** "train 17 (scratches: 5 · pits: 4) / val 4 (…) / test 4 (…)" */
 function balance(v: ImageDatasetVersion): string {
   return SPLITS.map(
     (s) =>
-      `${s} ${v.counts.images[s]} (${v.counts.perSplit[s].map((n, c) => `${v.classNames[c] ?? c} ${n}`).join(' · ')})`,
+      `${s} ${v.counts.images[s]} (${v.counts.perSplit[s].map((n, c) => `${v.classNames[c] ?? c}: ${n}`).join(' · ')})`,
   ).join(' / ');
 }
 
