@@ -1,7 +1,8 @@
 // Images area end to end: a folder-per-class set and a steel-layout CSV set (tiny 32x160 grey fixtures from
 // scripts/images/make-fixtures.mjs) open, split stratified 70/15/15, train ConvNeXt-atto + CBAM for one epoch on
 // wasm, show per-class and macro/micro metrics, give results.json, and export ONNX whose logits in onnxruntime
-// match the studio's (<= 1e-4).
+// match the studio's (<= 1e-4); the run lasts: after a reload it is listed with its dataset version and its
+// results.json (with the version id) and ONNX come back from the browser's storage.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +100,14 @@ for (const c of CASES) {
       });
     }
 
+    let versionId = '';
+    await test.step('the set and split have a content-addressed dataset version', async () => {
+      const current = page.getByTestId('images-version-current');
+      await expect(current).toContainText('kept when a run starts');
+      versionId = (await current.locator('[data-version-id]').getAttribute('data-version-id'))!;
+      expect(versionId).toMatch(/^iv-[0-9a-f]{24}$/);
+    });
+
     await test.step('train ConvNeXt-atto + CBAM one epoch on wasm', async () => {
       await trainOneEpoch(studio);
       await expect(page.getByRole('table', { name: 'Epochs' }).locator('tbody tr')).toHaveCount(1);
@@ -120,6 +129,11 @@ for (const c of CASES) {
       expect(r.history).toHaveLength(1);
       expect(r.per_class.map((p: { name: string }) => p.name)).toEqual(c.classes);
       expect(r.dataset.images).toBe(c.count);
+      expect(r.dataset.version.id).toBe(versionId);
+      expect(
+        r.dataset.version.images.train + r.dataset.version.images.val + r.dataset.version.images.test,
+      ).toBe(c.count);
+      expect(r.dataset.version.classCounts.train).toHaveLength(c.classes.length);
       expect(r.pr_curves).toHaveLength(c.classes.length);
       await expect(page.getByRole('img', { name: /^PR curve of / })).toHaveCount(c.classes.length);
       expect(r.config.focalAlpha).toHaveLength(c.task === 'multi-class' ? 3 : 4);
@@ -128,6 +142,7 @@ for (const c of CASES) {
       else expect(r.confusion).toHaveLength(4);
     });
 
+    let onnxBytes: Buffer | null = null;
     await test.step('ONNX export runs in onnxruntime with the same test logits (<= 1e-4)', async () => {
       const downloads: Promise<Download>[] = [];
       const seen = new Promise<void>((resolve) => {
@@ -156,7 +171,8 @@ for (const c of CASES) {
         img.pixels.forEach((v, j) => (x[i * H * W + j] = v / 255));
       }
       ort.env.wasm.numThreads = 1;
-      const session = await ort.InferenceSession.create(new Uint8Array(await readFile(await onnx.path())));
+      onnxBytes = await readFile(await onnx.path());
+      const session = await ort.InferenceSession.create(new Uint8Array(onnxBytes));
       const out = await session.run({ input: new ort.Tensor('float32', x, [n, 1, H, W]) });
       const got = out.logit!.data as Float32Array;
       expect(got.length).toBe(n * ref.outputs);
@@ -166,6 +182,58 @@ for (const c of CASES) {
       expect(maxDiff).toBeLessThanOrEqual(1e-4);
       await session.release();
     });
+
+    if (c.task === 'multi-class') {
+      await test.step('after a reload the run is listed with its version; results.json and ONNX come back', async () => {
+        const macro = (await page.getByTestId('results-macro-f1').textContent())!;
+        await page.reload();
+        await studio.open('Images');
+        const row = page.getByRole('table', { name: 'Image runs' }).locator('tbody tr');
+        await expect(row).toHaveCount(1);
+        await expect(row.locator(`[data-version-id="${versionId}"]`)).toHaveText(versionId.slice(0, 11));
+        await expect(row.getByTestId('run-macro-f1')).toHaveText(macro);
+        await expect(row.locator('td').nth(3)).toHaveText('done');
+        const versions = page.getByRole('table', { name: 'Image dataset versions' }).locator('tbody tr');
+        await expect(versions).toHaveCount(1);
+        await expect(versions.locator(`[data-version-id="${versionId}"]`)).toBeVisible();
+        const download = page.waitForEvent('download');
+        await row.getByRole('button', { name: 'results.json' }).click();
+        const r = JSON.parse(await readFile(await (await download).path(), 'utf8'));
+        expect(r.dataset.version.id).toBe(versionId);
+        expect(r.test.macro.f1.toFixed(3)).toBe(macro);
+        const onnx = page.waitForEvent('download');
+        await row.getByRole('button', { name: 'ONNX' }).click();
+        const again = await readFile(await (await onnx).path());
+        expect(again.equals(onnxBytes!)).toBe(true);
+        const tfjs: Download[] = [];
+        const both = new Promise<void>((resolve) => {
+          page.on('download', (d) => {
+            tfjs.push(d);
+            if (tfjs.length === 2) resolve();
+          });
+        });
+        await row.getByRole('button', { name: 'TF.js' }).click();
+        await both;
+        const modelJson = tfjs.find((d) => d.suggestedFilename() === 'model.json')!;
+        const bin = tfjs.find((d) => d.suggestedFilename() === 'weights.bin')!;
+        const manifest = JSON.parse(await readFile(await modelJson.path(), 'utf8')) as {
+          model: { name: string; classNames: string[] };
+          weightsManifest: { weights: { shape: number[] }[] }[];
+        };
+        expect(manifest.model.name).toBe('convnext-atto-cbam');
+        expect(manifest.model.classNames).toEqual(c.classes);
+        const floats = manifest.weightsManifest[0]!.weights.reduce(
+          (n, w) => n + w.shape.reduce((a, b) => a * b, 1),
+          0,
+        );
+        expect((await readFile(await bin.path())).length).toBe(floats * 4);
+        // the same folder opened again makes the same version (same bytes, labels and split)
+        await page.getByLabel('Open image folder').setInputFiles(join(fixtures, c.folder));
+        const current = page.getByTestId('images-version-current');
+        await expect(current).toContainText('kept as v1');
+        await expect(current.locator('[data-version-id]')).toHaveAttribute('data-version-id', versionId);
+      });
+    }
   });
 }
 

@@ -8,11 +8,22 @@ import type { EpochRecord, ImageTrainConfig, ResultsJson } from '../core/images/
 import { csvLabels, imageFolderLabels, isImagePath, isSteelLayout, steelLabels } from '../core/images/labels';
 import { splitImages, STRATIFIED_70_15_15 } from '../core/images/split';
 import { STEEL_CLASSES } from '../core/images/steel-demo';
+import { withDatasetVersion } from '../core/images/run-record';
 import type { ImageLabels } from '../core/images/task';
+import type { ImageDatasetVersion } from '../core/images/version';
 import type { ModelInfo } from '../workers/train/models/registry';
 import { imagesWorker } from '../workers/images/client';
 import type { ImageFile } from '../workers/images/decode';
 import { downloadBytes } from './eval-store';
+import {
+  diffFromLatest,
+  finishImageRun,
+  holdRunLock,
+  saveImageVersion,
+  startImageRun,
+  useImageRuns,
+  versionOfSet,
+} from './image-runs';
 
 export interface ImageSplit {
   train: number[];
@@ -46,9 +57,17 @@ interface ImagesState {
   results: ResultsJson | null;
   preview: PreviewImages | null;
   onnxCheck: string | null;
+  /** The dataset version the open set with its split makes (kept when a run starts), or null while reading. */
+  version: ImageDatasetVersion | null;
+  /** Saving a run or reading the files for the version failed (the run itself may have finished). */
+  versionError: string | null;
+  /** How the open set's version differs from the latest kept one (null: none kept, or the same). */
+  versionDiff: { against: string; changes: string[] } | null;
   open(files: File[]): Promise<void>;
   loadDemo(count?: number): Promise<void>;
   makeSplit(seed?: number): void;
+  /** Work out the open set's version (file digests in the worker, cached). */
+  refreshVersion(): Promise<void>;
   setConfig(patch: Partial<ImageTrainConfig>): void;
   setAugment(a: AugmentConfig): void;
   setBackend(b: BackendName): void;
@@ -122,6 +141,9 @@ export const useImages = create<ImagesState>(
       results: null,
       preview: null,
       onnxCheck: null,
+      version: null,
+      versionError: null,
+      versionDiff: null,
 
       async open(list) {
         const all = list.map((f) => ({ path: f.webkitRelativePath || f.name, file: f }));
@@ -185,8 +207,24 @@ export const useImages = create<ImagesState>(
             },
             error: null,
           });
+          void get().refreshVersion();
         } catch (e) {
-          set({ error: message(e) });
+          set({ error: message(e), version: null, versionDiff: null });
+        }
+      },
+
+      async refreshVersion() {
+        const { files, labels, split } = get();
+        set({ version: null, versionError: null, versionDiff: null });
+        if (!labels || !split) return;
+        try {
+          const { version, header, entries } = await versionOfSet(files, labels, split);
+          const d = await diffFromLatest(header, entries, version.id);
+          const versionDiff = d ? { against: d.against.name, changes: d.changes } : null;
+          // the set or split may have changed meanwhile
+          if (get().labels === labels && get().split === split) set({ version, versionDiff });
+        } catch (e) {
+          if (get().labels === labels) set({ versionError: message(e) });
         }
       },
 
@@ -224,6 +262,8 @@ export const useImages = create<ImagesState>(
           return;
         }
         abort = new AbortController();
+        let runId: string | null = null;
+        let releaseLock = () => {};
         set({
           phase: 'decoding',
           error: null,
@@ -234,6 +274,10 @@ export const useImages = create<ImagesState>(
         });
         try {
           await imagesWorker.api.checkRun(config, backend);
+          set({ progress: 'Freezing the dataset version…' });
+          const frozen = await versionOfSet(files, labels, split, abort.signal);
+          const version = await saveImageVersion(frozen.header, frozen.entries);
+          set({ version, progress: 'Decoding images…' });
           const key = `${files.length}:${config.height}x${config.width}`;
           if (key !== decodedKey) {
             const r = await imagesWorker.run('decode', [files, config.height, config.width, 'auto'], {
@@ -244,6 +288,16 @@ export const useImages = create<ImagesState>(
             config = { ...config, channels: r.channels };
             set({ config });
           }
+          runId = `images-${Date.now()}`;
+          await startImageRun({
+            id: runId,
+            createdAt: Date.now(),
+            backend,
+            config,
+            datasetVersionId: version.id,
+          });
+          useImageRuns.getState().setCurrent(runId);
+          releaseLock = holdRunLock(runId);
           set({ phase: 'training', progress: 'Training…' });
           const events = {
             onEpoch: (e: EpochRecord) => set({ history: [...get().history, e] }),
@@ -252,19 +306,24 @@ export const useImages = create<ImagesState>(
                 progress: `epoch ${e.epoch + 1}/${config.epochs}, batch ${e.batch + 1}/${e.batches}, loss ${e.loss.toFixed(4)}`,
               }),
           };
-          const results = await imagesWorker.run(
+          const trained = await imagesWorker.run(
             'train',
-            [
-              `images-${Date.now()}`,
-              backend,
-              labels.items,
-              split,
-              labels.source,
-              config,
-              Comlink.proxy(events),
-            ],
+            [runId, backend, labels.items, split, labels.source, config, Comlink.proxy(events)],
             { signal: abort.signal },
           );
+          const results = withDatasetVersion(trained, version);
+          const id = runId;
+          runId = null; // trained: a failure to record it below is not a failed run
+          // Recorded before 'Done' shows, so what the page shows as done is also kept.
+          try {
+            await finishImageRun(id, {
+              history: results.history,
+              results,
+              weights: await imagesWorker.api.lastWeightsPacked(),
+            });
+          } catch (e) {
+            set({ versionError: `The run finished but could not be kept in this browser: ${message(e)}` });
+          }
           set({
             phase: 'done',
             results,
@@ -272,8 +331,18 @@ export const useImages = create<ImagesState>(
           });
         } catch (e) {
           set({ phase: 'failed', error: message(e), progress: '' });
+          if (runId)
+            await finishImageRun(runId, { history: get().history, error: message(e) }).catch((e2: unknown) =>
+              set({ versionError: `The failed run could not be recorded: ${message(e2)}` }),
+            );
         } finally {
           abort = null;
+          releaseLock();
+          useImageRuns.getState().setCurrent(null);
+          void useImageRuns
+            .getState()
+            .load()
+            .catch((e: unknown) => set({ versionError: message(e) }));
         }
       },
 

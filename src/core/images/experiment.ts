@@ -3,6 +3,7 @@
 import type { AugmentConfig } from './augment';
 import type { ImageMetrics } from './metrics';
 import type { TaskKind } from './task';
+import type { ImageVersionRef } from './version';
 
 export type ImageLoss = 'bce' | 'ce' | 'focal';
 
@@ -76,6 +77,8 @@ export interface ResultsJson {
     val: number;
     test: number;
     classCounts: number[];
+    /** The dataset version the run was trained on (its id is its content digest); absent in older records. */
+    version?: ImageVersionRef;
   };
   best_validation: { epoch: number } & SummaryMetrics;
   test: SummaryMetrics;

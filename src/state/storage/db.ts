@@ -4,6 +4,8 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { DatasetVersion } from '../../core/dataset/version';
 import type { EvaluationRecord } from '../../core/eval/records';
+import type { ImageRunRecord } from '../../core/images/run-record';
+import type { ImageDatasetVersion } from '../../core/images/version';
 
 export const DB_NAME = 'spatter-studio';
 
@@ -56,6 +58,25 @@ export const LEGACY_STORES: { db: string; store: string; table: string; outOfLin
   { db: 'spatter-studio-extract', store: 'jobs', table: 'extractJobs' },
 ];
 
+/** The tables of schema version 1 (kept as they were: later versions only add). */
+export const SCHEMA_V1 = {
+  datasetVersions: 'id, createdAt, parent',
+  evaluations: 'id, createdAt, runId, modelVersionId, datasetVersionId',
+  blobs: 'key, owner',
+  sourceFiles: 'contentDigest, name',
+  modelVersions: 'id, n, runId, createdAt',
+  aliasEvents: 'id, alias, versionId, at',
+  pipelines: 'id, createdAt',
+  studies: 'id, createdAt',
+  trials: 'id, studyId, number',
+  meta: 'key',
+  runs: 'id, createdAt',
+  checkpoints: 'key, runId',
+  latest: 'runId',
+  memorySources: 'key',
+  extractJobs: 'id',
+};
+
 export class StudioDb extends Dexie {
   datasetVersions!: EntityTable<DatasetVersion, 'id'>;
   evaluations!: EntityTable<EvaluationRecord, 'id'>;
@@ -78,25 +99,17 @@ export class StudioDb extends Dexie {
   memorySources!: Table<{ key: string; [k: string]: unknown }, string>;
   /** Finished extraction jobs (without their file). */
   extractJobs!: Table<KeyedRecord, string>;
+  /** Image dataset versions (core/images/version; packed items in `blobs`) and image runs (weights in `blobs`). */
+  imageVersions!: EntityTable<ImageDatasetVersion, 'id'>;
+  imageRuns!: EntityTable<ImageRunRecord, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
-    this.version(1).stores({
-      datasetVersions: 'id, createdAt, parent',
-      evaluations: 'id, createdAt, runId, modelVersionId, datasetVersionId',
-      blobs: 'key, owner',
-      sourceFiles: 'contentDigest, name',
-      modelVersions: 'id, n, runId, createdAt',
-      aliasEvents: 'id, alias, versionId, at',
-      pipelines: 'id, createdAt',
-      studies: 'id, createdAt',
-      trials: 'id, studyId, number',
-      meta: 'key',
-      runs: 'id, createdAt',
-      checkpoints: 'key, runId',
-      latest: 'runId',
-      memorySources: 'key',
-      extractJobs: 'id',
+    this.version(1).stores(SCHEMA_V1);
+    // 2: image dataset versions and image runs (the tables of version 1 are unchanged).
+    this.version(2).stores({
+      imageVersions: 'id, createdAt',
+      imageRuns: 'id, createdAt, datasetVersionId',
     });
   }
 }

@@ -2,6 +2,7 @@
 // it, preview augmentations, and export the last trained model (ONNX for ConvNeXt, TF.js weights) together with
 // the test-set logits the export can be checked against.
 import * as tf from '@tensorflow/tfjs';
+import * as Comlink from 'comlink';
 import type { BackendName } from '../../core/backends/backends';
 import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
@@ -17,7 +18,10 @@ import type { WeightMap } from '../train/trainer';
 import { registerWasmTrainingKernels } from '../train/wasm-kernels';
 import { augmentBatch } from './augment';
 import { benchImageStep, type ImageStepBench } from './bench';
+import { packWeights, type WeightsManifest } from '../../core/images/run-record';
+import type { ImageFileFacts } from '../../core/images/version';
 import { decodeImages, type DecodedSet, type ImageFile } from './decode';
+import { describeFile } from './describe';
 import { checkMemory, modelInput, runImageTraining, type ImageTrainEvents } from './image-train';
 
 registerWasmTrainingKernels();
@@ -176,23 +180,59 @@ export const api = {
   /** The last run as ONNX (ConvNeXt), with its test-set logits from tfjs for checking the file. */
   exportOnnx(): { bytes: Uint8Array; testIds: number[]; testLogits: Float32Array; outputs: number } {
     if (!last) throw new Error('Train a model first: there is nothing to export');
-    const { cfg } = last;
+    const r = api.exportOnnxOf(last.cfg, last.weights, last.results.dataset.source);
+    return { ...r, testIds: last.testIds, testLogits: last.testLogits };
+  },
+
+  /** A model's weights (a past run's, kept in the studio database) as ONNX (ConvNeXt). */
+  exportOnnxOf(
+    cfg: ImageTrainConfig,
+    weights: WeightMap,
+    source: string,
+  ): { bytes: Uint8Array; outputs: number } {
     const spec = convnextExportSpec(
       cfg.model,
       modelInput(cfg),
       cfg.task === 'multi-class' ? 'softmax' : 'sigmoid',
     );
-    const bytes = exportConvNextOnnx(spec, last.weights, {
+    const bytes = exportConvNextOnnx(spec, weights, {
       metadata: { classes: cfg.classNames.join(','), task: cfg.task, preprocessing: 'pixels / 255, NCHW' },
-      docString: `${cfg.model} trained in Spatter Studio on ${last.results.dataset.source}`,
+      docString: `${cfg.model} trained in Spatter Studio on ${source}`,
     });
-    return { bytes, testIds: last.testIds, testLogits: last.testLogits, outputs: spec.classes };
+    return { bytes, outputs: spec.classes };
+  },
+
+  /** The last run's trained (best-epoch) weights packed as one byte array (transferred), to keep with its record. */
+  lastWeightsPacked(): { bytes: Uint8Array; manifest: WeightsManifest } {
+    if (!last) throw new Error('Train a model first: there are no weights');
+    const names = getModel(last.cfg.model)
+      .params(modelInput(last.cfg))
+      .map((s) => s.name);
+    const r = packWeights(last.weights, names);
+    return Comlink.transfer(r, [r.bytes.buffer as ArrayBuffer]);
+  },
+
+  /** Digest and size of each file (what a dataset version records), in order. */
+  describeFiles(files: ImageFile[], opts?: TaskOptions): Promise<ImageFileFacts[]> {
+    return runTask(tasks, opts, async (ctx) => {
+      const out: ImageFileFacts[] = [];
+      for (const f of files) {
+        out.push(await describeFile(f));
+        ctx.progress({ done: out.length, total: files.length, unit: 'images' });
+        await ctx.checkpoint();
+      }
+      return out;
+    });
   },
 
   /** The last run as TF.js weights: model.json (weightsManifest + the architecture and input) and weights.bin. */
   exportTfjs(): { modelJson: string; weights: Uint8Array } {
     if (!last) throw new Error('Train a model first: there is nothing to export');
-    const { cfg, weights } = last;
+    return api.exportTfjsOf(last.cfg, last.weights);
+  },
+
+  /** A model's weights (a past run's) as TF.js weights: model.json and weights.bin. */
+  exportTfjsOf(cfg: ImageTrainConfig, weights: WeightMap): { modelJson: string; weights: Uint8Array } {
     const specs = getModel(cfg.model).params(modelInput(cfg));
     const total = specs.reduce((s, p) => s + weights[p.name]!.length, 0);
     const bin = new Float32Array(total);

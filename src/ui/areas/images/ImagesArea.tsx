@@ -6,6 +6,7 @@ import { classCounts } from '../../../core/images/task';
 import { useImages } from '../../../state/images-store';
 import { ImageResults } from './ImageResults';
 import { ImageTraining } from './ImageTraining';
+import { ImageVersions } from './ImageVersions';
 import { Thumbnails } from './Thumbnails';
 import './images.css';
 
@@ -146,6 +147,7 @@ export function ImagesArea() {
       <Overview />
       <ImageTraining />
       <ImageResults />
+      <ImageVersions />
     </section>
   );
 }
