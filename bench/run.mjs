@@ -28,7 +28,8 @@ const add = (scenario, records) => {
 //                              put the *.h5 files of the first bench/.data/<dir> holding `marker` (a file a
 //                              generator writes last, so a set still being written is passed over) into the
 //                              page's <input type=file> (disk-backed Files, as a user's pick); returns their names
-//   'memory-start'             reset the peak RSS of Chromium's renderer processes (the tab and its workers)
+//   'memory-start'             collect the page's garbage, reset the peak RSS of Chromium's renderer processes
+//                              (the tab and its workers)
 //   'memory-peak'              { peakBytes, pid, all } since 'memory-start' (VmHWM; sampled VmRSS as fallback)
 //   'run-job', zipBase64, overrides
 //                              unzip an exported job and run its train.py on 1 process with Debian's PyTorch
@@ -68,6 +69,10 @@ function benchHost(page, browser) {
       return { dir: null, names: [] };
     }
     if (op === 'memory-start') {
+      // Garbage from the phase before (e.g. arrays the page let go) is collected first, so it is not counted.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
+      await cdp.detach().catch(() => {});
       const pids = await renderers();
       sampled = new Map(pids.map((p) => [p, 0]));
       // Writing 5 to clear_refs resets VmHWM (the kernel's peak RSS); sampling covers kernels that refuse it.

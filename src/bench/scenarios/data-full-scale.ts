@@ -3,6 +3,7 @@
 // does (disk-backed Files from the file input, the Data area on screen): time to index + overview, a gallery
 // jump to the last crop, then the decode cache for training; and the tab's peak memory (renderer process,
 // which hosts the page and its workers) for each phase, sampled on the Node side by bench/run.mjs.
+import type { TrainingArrays } from '../../core/data/training-arrays';
 import { useDataStore } from '../../state/data-store';
 import { dataWorker } from '../../workers/data/client';
 import { pickHostFiles } from '../host-files';
@@ -116,9 +117,10 @@ export const scenario: BenchScenario = {
     const decoded = useDataStore.getState().lastDecode;
     log(`decode cache: ${decoded?.decoded.toLocaleString('en')} crops in ${decodeS.toFixed(1)} s`);
     const t3 = performance.now();
-    const arrays = await useDataStore.getState().buildTrainingArrays();
+    let arrays: TrainingArrays | null = await useDataStore.getState().buildTrainingArrays();
     const buildS = (performance.now() - t3) / 1000;
     const n = arrays.train.y.length + arrays.val.y.length + arrays.test.y.length;
+    arrays = null; // not held through the export below
     const decodeMem = await host('memory-peak');
     log(
       `training arrays (${n.toLocaleString('en')} crops) in ${buildS.toFixed(1)} s; tab peak ${(decodeMem.peakBytes / MB).toFixed(0)} MB`,
