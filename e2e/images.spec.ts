@@ -1,11 +1,12 @@
 // Images area end to end: a folder-per-class set and a steel-layout CSV set (tiny 32x160 grey fixtures from
 // scripts/images/make-fixtures.mjs) open, split stratified 70/15/15, train ConvNeXt-atto + CBAM for one epoch on
 // wasm, show per-class and macro/micro metrics, give results.json, and export ONNX whose logits in onnxruntime
-// match the studio's (<= 1e-4).
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// match the studio's (<= 1e-4), and a TF.js graph model that tf.loadGraphModel (Node, cpu) loads with the same logits.
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Download } from '@playwright/test';
+import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { decodeGreyPng } from '../scripts/images/grey-png.mjs';
 import { expect, test, type Studio } from './studio';
@@ -128,6 +129,8 @@ for (const c of CASES) {
       else expect(r.confusion).toHaveLength(4);
     });
 
+    let ref: { outputs: number; paths: string[]; logits: number[] } = { outputs: 0, paths: [], logits: [] };
+    let x = new Float32Array(0);
     await test.step('ONNX export runs in onnxruntime with the same test logits (<= 1e-4)', async () => {
       const downloads: Promise<Download>[] = [];
       const seen = new Promise<void>((resolve) => {
@@ -142,14 +145,10 @@ for (const c of CASES) {
       const onnx = files.find((d) => d.suggestedFilename().endsWith('.onnx'))!;
       const logitsFile = files.find((d) => d.suggestedFilename().endsWith('.test-logits.json'))!;
       expect(onnx.suggestedFilename()).toBe('convnext-atto-cbam.onnx');
-      const ref = JSON.parse(await readFile(await logitsFile.path(), 'utf8')) as {
-        outputs: number;
-        paths: string[];
-        logits: number[];
-      };
+      ref = JSON.parse(await readFile(await logitsFile.path(), 'utf8')) as typeof ref;
       const n = ref.paths.length;
       expect(n).toBeGreaterThan(0);
-      const x = new Float32Array(n * H * W);
+      x = new Float32Array(n * H * W);
       for (const [i, p] of ref.paths.entries()) {
         const img = decodeGreyPng(await readFile(join(fixtures, p)));
         expect([img.height, img.width]).toEqual([H, W]);
@@ -166,6 +165,51 @@ for (const c of CASES) {
       expect(maxDiff).toBeLessThanOrEqual(1e-4);
       await session.release();
     });
+
+    await test.step('TF.js export loads with tf.loadGraphModel and gives the same test logits', async () => {
+      const downloads: Download[] = [];
+      const seen = new Promise<void>((resolve) => {
+        page.on('download', (d) => {
+          if (downloads.push(d) === 2) resolve();
+        });
+      });
+      await page.getByRole('button', { name: 'Export TF.js (graph model)' }).click();
+      await seen;
+      const byName = new Map(downloads.map((d) => [d.suggestedFilename(), d]));
+      expect([...byName.keys()].sort()).toEqual(['model.json', 'model.weights.bin']);
+      const dir = testInfo.outputPath('tfjs');
+      await mkdir(dir, { recursive: true });
+      for (const [name, d] of byName) await d.saveAs(join(dir, name));
+      const model = await loadGraphModelFromFolder(join(dir, 'model.json'));
+      expect(model.metadata).toMatchObject({ model: 'convnext-atto-cbam', task: c.task, classes: c.classes });
+      const n = ref.paths.length;
+      const [logit, probability] = model.predict(tf.tensor4d(x, [n, H, W, 1])) as tf.Tensor[];
+      expect(logit!.shape).toEqual([n, ref.outputs]);
+      expect(probability!.shape).toEqual([n, ref.outputs]);
+      const got = logit!.dataSync();
+      let maxDiff = 0;
+      for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - ref.logits[i]!));
+      testInfo.annotations.push({ type: 'tfjs max abs logit diff', description: String(maxDiff) });
+      expect(maxDiff).toBeLessThanOrEqual(1e-4);
+      tf.dispose([logit!, probability!]);
+      model.dispose();
+    });
+  });
+}
+
+/** tf.loadGraphModel on files saved next to each other, as a TF.js user loads them (model.json names its shards). */
+async function loadGraphModelFromFolder(modelJsonPath: string): Promise<tf.GraphModel> {
+  await tf.setBackend('cpu');
+  const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tf.io.ModelJSON;
+  const dir = dirname(modelJsonPath);
+  return tf.loadGraphModel({
+    load: () =>
+      tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+        const shards = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
+        const data = Buffer.concat(shards);
+        const specs = manifest.flatMap((g) => g.weights);
+        return [specs, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)];
+      }),
   });
 }
 

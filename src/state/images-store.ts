@@ -331,7 +331,7 @@ export const useImages = create<ImagesState>(
         try {
           const r = await imagesWorker.api.exportTfjs();
           downloadBytes('model.json', r.modelJson, 'application/json');
-          downloadBytes('weights.bin', r.weights, 'application/octet-stream');
+          downloadBytes(r.weightsPath, r.weights, 'application/octet-stream');
         } catch (e) {
           set({ error: message(e) });
         }

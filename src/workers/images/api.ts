@@ -1,9 +1,10 @@
 // Images worker API: decode an opened image set once (kept here, never copied back), train a registry model on
-// it, preview augmentations, and export the last trained model (ONNX for ConvNeXt, TF.js weights) together with
+// it, preview augmentations, and export the last trained model (ONNX, TF.js graph model) together with
 // the test-set logits the export can be checked against.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../core/backends/backends';
 import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
+import { exportConvNextTfjs } from '../../core/export/tfjs-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
 import { checkTrainConfig, type ImageTrainConfig, type ResultsJson } from '../../core/images/experiment';
 import type { LabelledImage } from '../../core/images/task';
@@ -189,30 +190,31 @@ export const api = {
     return { bytes, testIds: last.testIds, testLogits: last.testLogits, outputs: spec.classes };
   },
 
-  /** The last run as TF.js weights: model.json (weightsManifest + the architecture and input) and weights.bin. */
-  exportTfjs(): { modelJson: string; weights: Uint8Array } {
+  /**
+   * The last run as a TF.js graph model (model.json + one weights shard) that tf.loadGraphModel loads and runs:
+   * input NHWC pixels / 255, outputs `logit` and `probability`.
+   */
+  exportTfjs(): { modelJson: string; weights: Uint8Array; weightsPath: string } {
     if (!last) throw new Error('Train a model first: there is nothing to export');
-    const { cfg, weights } = last;
-    const specs = getModel(cfg.model).params(modelInput(cfg));
-    const total = specs.reduce((s, p) => s + weights[p.name]!.length, 0);
-    const bin = new Float32Array(total);
-    let o = 0;
-    for (const s of specs) {
-      bin.set(weights[s.name]!, o);
-      o += weights[s.name]!.length;
+    const { cfg } = last;
+    if (!cfg.model.startsWith('convnext')) {
+      throw new Error(
+        `TF.js export from the Images area covers the ConvNeXt models; ${cfg.model} cannot be written as a TF.js graph yet (export ONNX instead)`,
+      );
     }
-    const modelJson = JSON.stringify({
-      format: 'spatter-studio-weights',
-      generatedBy: 'spatter-studio',
-      model: { name: cfg.model, task: cfg.task, classNames: cfg.classNames, input: modelInput(cfg) },
-      weightsManifest: [
-        {
-          paths: ['weights.bin'],
-          weights: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })),
-        },
-      ],
+    const spec = convnextExportSpec(
+      cfg.model,
+      modelInput(cfg),
+      cfg.task === 'multi-class' ? 'softmax' : 'sigmoid',
+    );
+    return exportConvNextTfjs(spec, last.weights, {
+      metadata: {
+        classes: cfg.classNames,
+        task: cfg.task,
+        trainedOn: last.results.dataset.source,
+        runId: last.results.experiment.runId,
+      },
     });
-    return { modelJson, weights: new Uint8Array(bin.buffer) };
   },
 
   /** The generated steel-like demo: PNG files (256 x 1600 grey) and their labels in the steel layout. */

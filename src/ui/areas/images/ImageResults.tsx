@@ -134,7 +134,7 @@ export function ImageResults() {
           Export ONNX
         </button>
         <button type="button" onClick={() => void exportTfjs()}>
-          Export TF.js weights
+          Export TF.js (graph model)
         </button>
       </div>
       {onnxCheck ? <p className="muted">{onnxCheck}</p> : null}
