@@ -2,11 +2,12 @@
 // scripts/images/make-fixtures.mjs) open, split stratified 70/15/15, train ConvNeXt-atto + CBAM for one epoch on
 // wasm, show per-class and macro/micro metrics, give results.json, and export ONNX whose logits in onnxruntime
 // match the studio's (<= 1e-4), and a TF.js graph model that tf.loadGraphModel (Node, cpu) loads with the same logits.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Download } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
+import { zipSync } from 'fflate';
 import * as ort from 'onnxruntime-web';
 import { decodeGreyPng } from '../scripts/images/grey-png.mjs';
 import { expect, test, type Studio } from './studio';
@@ -246,4 +247,69 @@ test('images: the generated steel demo opens in one click at full resolution', a
   expect(Math.min(...counts)).toBe(counts[3]);
   await expect(page.getByTestId('images-model-info')).toContainText('per image at 256×1600');
   await expect(page.getByTestId('split-sizes')).toHaveText(/^\d+ \/ \d+ \/ \d+$/);
+});
+
+/** The folder-per-class fixture zipped in one top folder, as zip tools make it, with macOS litter beside it. */
+async function zippedFolderFixture(): Promise<Buffer> {
+  const tree: Record<string, Uint8Array> = {
+    '__MACOSX/folder/._pits': new Uint8Array([0, 5, 22, 7]),
+    'folder/.DS_Store': new Uint8Array([0, 0, 0, 1]),
+  };
+  const root = join(fixtures, 'folder');
+  for (const cls of await readdir(root)) {
+    for (const f of await readdir(join(root, cls))) {
+      tree[`folder/${cls}/${f}`] = new Uint8Array(await readFile(join(root, cls, f)));
+    }
+  }
+  return Buffer.from(zipSync(tree));
+}
+
+test('images: a ZIP of a folder-per-class set opens with the same classes and counts as the folder', async ({
+  studio,
+  page,
+}) => {
+  await studio.open('Images');
+  const rows = page.getByRole('table', { name: 'Classes' }).locator('tbody tr');
+  const table = async () =>
+    Promise.all((await rows.all()).map(async (r) => (await r.locator('td').allTextContents()).slice(0, 2)));
+
+  await test.step('the folder itself', async () => {
+    await page.getByLabel('Open image folder').setInputFiles(join(fixtures, 'folder'));
+    await expect(page.getByTestId('images-count')).toHaveText('24');
+  });
+  const fromFolder = await table();
+  expect(fromFolder).toEqual([
+    ['patches', '8'],
+    ['pits', '8'],
+    ['scratches', '8'],
+  ]);
+
+  await test.step('the same set zipped (one top folder, __MACOSX/ and .DS_Store inside)', async () => {
+    await page.getByLabel('Open image ZIP').setInputFiles({
+      name: 'defects.zip',
+      mimeType: 'application/zip',
+      buffer: await zippedFolderFixture(),
+    });
+    await expect(page.getByText('images from sub-folders in defects.zip;')).toBeVisible();
+    await expect(page.getByTestId('images-count')).toHaveText('24');
+    await expect(page.getByTestId('images-task')).toHaveText('multi-class');
+    await expect(rows).toHaveCount(3);
+    expect(await table()).toEqual(fromFolder);
+    await expect(page.getByTestId('images-error')).toHaveCount(0);
+    await expect(page.getByTestId('split-sizes')).toHaveText('15 / 3 / 6');
+  });
+
+  await test.step('a damaged ZIP dropped on the panel is refused, naming it', async () => {
+    const dt = await page.evaluateHandle(() => {
+      const t = new DataTransfer();
+      t.items.add(
+        new File([new Uint8Array([80, 75, 3, 4, 1, 2, 3])], 'broken.zip', { type: 'application/zip' }),
+      );
+      return t;
+    });
+    await page.getByRole('region', { name: 'Open an image set' }).dispatchEvent('drop', { dataTransfer: dt });
+    await expect(page.getByTestId('images-error')).toHaveText(
+      'broken.zip is not a readable ZIP (no end-of-archive record: the file is cut short or is not a ZIP): zip the folder again and open the new file',
+    );
+  });
 });

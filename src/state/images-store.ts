@@ -8,6 +8,7 @@ import type { EpochRecord, ImageTrainConfig, ResultsJson } from '../core/images/
 import { csvLabels, imageFolderLabels, isImagePath, isSteelLayout, steelLabels } from '../core/images/labels';
 import { splitImages, STRATIFIED_70_15_15 } from '../core/images/split';
 import { STEEL_CLASSES } from '../core/images/steel-demo';
+import { isZipPath } from '../core/images/zip';
 import type { ImageLabels } from '../core/images/task';
 import type { ModelInfo } from '../workers/train/models/registry';
 import { imagesWorker } from '../workers/images/client';
@@ -124,22 +125,35 @@ export const useImages = create<ImagesState>(
       onnxCheck: null,
 
       async open(list) {
-        const all = list.map((f) => ({ path: f.webkitRelativePath || f.name, file: f }));
-        const images = all.filter((f) => isImagePath(f.path));
-        const csv = all.find((f) => f.path.toLowerCase().endsWith('.csv'));
         try {
+          // a ZIP's entries stand in for the folder it was made from (unpacked in the images worker)
+          const all: { path: string; file: Blob; name: string }[] = [];
+          for (const f of list) {
+            if (!isZipPath(f.name)) {
+              all.push({ path: f.webkitRelativePath || f.name, file: f, name: f.name });
+              continue;
+            }
+            set({ progress: `Unpacking ${f.name}…`, error: null });
+            for (const e of await imagesWorker.run('unzipImageSet', [f, f.name], {})) {
+              all.push({ path: e.path, file: e.blob, name: `${f.name}/${e.path}` });
+            }
+          }
+          const images = all.filter((f) => isImagePath(f.path));
+          const csv = all.find((f) => f.path.toLowerCase().endsWith('.csv'));
           const paths = images.map((f) => f.path);
           let labels: ImageLabels;
           if (csv) {
             const text = await csv.file.text();
-            const name = csv.file.name;
+            const name = csv.name;
             labels = isSteelLayout(text) ? steelLabels(text, name, paths) : csvLabels(text, name, paths);
           } else labels = imageFolderLabels(paths);
+          const zips = list.filter((f) => isZipPath(f.name)).map((f) => f.name);
+          if (zips.length) labels.source = `${labels.source} in ${zips.join(', ')}`;
           const byPath = new Map(images.map((f) => [f.path, f.file]));
           const files = labels.items.map((it) => ({ path: it.path, blob: byPath.get(it.path)! }));
           await get().loadLabelled(files, labels);
         } catch (e) {
-          set({ error: message(e) });
+          set({ error: message(e), progress: '' });
         }
       },
 

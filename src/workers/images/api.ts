@@ -8,6 +8,7 @@ import { exportConvNextTfjs } from '../../core/export/tfjs-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
 import { checkTrainConfig, type ImageTrainConfig, type ResultsJson } from '../../core/images/experiment';
 import type { LabelledImage } from '../../core/images/task';
+import { DEFAULT_ZIP_LIMITS, readImageZip } from '../../core/images/zip';
 import { generateSteelSet, steelCsv } from '../../core/images/steel-demo';
 import { createRng } from '../../core/train/rng';
 import { initTfBackend } from '../compute/tf-backends';
@@ -64,6 +65,24 @@ export const api = {
     return listModels({ size: height, height, width, channels, classes }).filter((m) =>
       m.name.startsWith('convnext'),
     );
+  },
+
+  /**
+   * The images and CSVs of a ZIP as files (paths inside the ZIP kept), unpacked here rather than on the main
+   * thread; throws the refusal (damaged, encrypted, too big, no images) naming the ZIP.
+   */
+  unzipImageSet(zip: Blob, name: string, opts?: TaskOptions): Promise<ImageFile[]> {
+    return runTask(tasks, opts, async (ctx) => {
+      if (zip.size > DEFAULT_ZIP_LIMITS.maxBytes) {
+        throw new Error(
+          `${name} is ${(zip.size / 1e9).toFixed(1)} GB, more than the studio unpacks in memory (${(DEFAULT_ZIP_LIMITS.maxBytes / 1e9).toFixed(1)} GB): unzip it and open the folder`,
+        );
+      }
+      ctx.progress({ done: 0, total: 1, unit: 'ZIPs', message: `unpacking ${name}` });
+      const entries = readImageZip(name, new Uint8Array(await zip.arrayBuffer()));
+      await ctx.checkpoint();
+      return entries.map((e) => ({ path: e.path, blob: new Blob([e.bytes as Uint8Array<ArrayBuffer>]) }));
+    });
   },
 
   /** Check a run before anything is decoded: settings, and the memory estimate (throws the refusal). */
