@@ -176,6 +176,7 @@ for (const c of CASES) {
       });
       await page.getByRole('button', { name: 'Export TF.js (graph model)' }).click();
       await seen;
+      await expect(page.getByTestId('images-tfjs-note')).toContainText('tf.loadGraphModel');
       const byName = new Map(downloads.map((d) => [d.suggestedFilename(), d]));
       expect([...byName.keys()].sort()).toEqual(['model.json', 'model.weights.bin']);
       const dir = testInfo.outputPath('tfjs');

@@ -47,6 +47,8 @@ interface ImagesState {
   results: ResultsJson | null;
   preview: PreviewImages | null;
   onnxCheck: string | null;
+  /** What the last TF.js export wrote and how to load it. */
+  tfjsNote: string | null;
   open(files: File[]): Promise<void>;
   loadDemo(count?: number): Promise<void>;
   makeSplit(seed?: number): void;
@@ -123,6 +125,7 @@ export const useImages = create<ImagesState>(
       results: null,
       preview: null,
       onnxCheck: null,
+      tfjsNote: null,
 
       async open(list) {
         try {
@@ -346,6 +349,10 @@ export const useImages = create<ImagesState>(
           const r = await imagesWorker.api.exportTfjs();
           downloadBytes('model.json', r.modelJson, 'application/json');
           downloadBytes(r.weightsPath, r.weights, 'application/octet-stream');
+          const run = get().results?.experiment.runId ?? '';
+          set({
+            tfjsNote: `TF.js graph model of ${run} written: model.json + ${r.weightsPath} (${(r.weights.length / 1e6).toFixed(1)} MB). Keep them side by side and load with tf.loadGraphModel('…/model.json'); input NHWC pixels / 255, outputs logit and probability`,
+          });
         } catch (e) {
           set({ error: message(e) });
         }

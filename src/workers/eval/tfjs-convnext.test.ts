@@ -9,8 +9,6 @@ import { getModel } from '../train/models/registry';
 import { startNodeBackend } from '../train/testing/node-tf';
 import { initialWeights } from '../train/trainer';
 
-const N = 3;
-
 beforeAll(() => startNodeBackend('cpu'));
 
 /** What tf.io.browserFiles / http would hand loadGraphModel: model.json parsed and its shard by path. */
@@ -31,7 +29,7 @@ function filesHandler(modelJson: string, shards: Record<string, Uint8Array>): tf
   };
 }
 
-async function compare(name: string, h: number, w: number, channels: number, classes: number) {
+async function compare(name: string, h: number, w: number, channels: number, classes: number, N = 3) {
   const input = { size: h, height: h, width: w, channels, classes };
   const model = getModel(name);
   const specs = model.params(input);
@@ -102,6 +100,13 @@ describe('ConvNeXt TF.js graph-model export loads with tf.loadGraphModel and pre
     expect(r.logitDiff).toBeLessThanOrEqual(1e-5);
     expect(r.probDiff).toBeLessThanOrEqual(1e-5);
   });
+
+  it('convnext-tiny-cbam (depths 3/3/9/3), 32x64 grey, 3 classes (softmax)', async () => {
+    const r = await compare('convnext-tiny-cbam', 32, 64, 1, 3, 2);
+    expect(r.spread).toBeGreaterThan(0.05);
+    expect(r.logitDiff).toBeLessThanOrEqual(1e-5);
+    expect(r.probDiff).toBeLessThanOrEqual(1e-5);
+  }, 120_000);
 
   it('refuses weights that do not belong to the model, naming the weight', () => {
     const input = { size: 32, height: 32, width: 32, channels: 1, classes: 2 };
