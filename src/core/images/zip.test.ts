@@ -54,6 +54,13 @@ describe('ZIP image sets', () => {
     expect(readImageZip('stored.zip', data)).toHaveLength(3);
   });
 
+  it('reads backslash paths (old Windows zip tools) as folders', () => {
+    const data = zipSync({ 'set\\a\\1.png': png(1), 'set\\b\\2.png': png(2) });
+    const files = readImageZip('win.zip', data);
+    expect(files.map((f) => f.path)).toEqual(['set/a/1.png', 'set/b/2.png']);
+    expect(imageFolderLabels(files.map((f) => f.path)).classNames).toEqual(['a', 'b']);
+  });
+
   it('keeps a labels CSV next to the images', () => {
     const data = zipSync({ 'set/labels.csv': strToU8('image,label\n1.png,a\n'), 'set/1.png': png(1) });
     expect(readImageZip('set.zip', data).map((f) => f.path)).toEqual(['set/labels.csv', 'set/1.png']);

@@ -39,6 +39,11 @@ export function isZipPath(path: string): boolean {
   return /\.zip$/i.test(path);
 }
 
+/** An entry name as a path: forward slashes (some Windows tools write backslashes), no leading slash. */
+export function zipPath(name: string): string {
+  return name.replace(/\\/g, '/').replace(/^\/+/, '');
+}
+
 /** Whether an entry is part of the image set: an image or a CSV, not a folder, not macOS metadata or a dot-file. */
 export function isWantedEntry(name: string): boolean {
   if (name.endsWith('/')) return false;
@@ -121,7 +126,7 @@ export function readImageZip(
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
 ): ZipFile[] {
   const entries = listZipEntries(zipName, data);
-  const wanted = entries.filter((e) => isWantedEntry(e.name));
+  const wanted = entries.filter((e) => isWantedEntry(zipPath(e.name)));
   if (!wanted.some((e) => isImagePath(e.name))) {
     throw new ZipError(
       `${zipName} holds no images (PNG, JPEG, BMP, WebP or GIF) among its ${entries.length} entries: zip the folder of images itself`,
@@ -166,6 +171,6 @@ export function readImageZip(
         `${zipName} is damaged ("${e.name}" does not unpack to its recorded size): zip the folder again`,
       );
     }
-    return { path: e.name.replace(/^\/+/, ''), bytes };
+    return { path: zipPath(e.name), bytes };
   });
 }
