@@ -56,7 +56,7 @@ async function trainOneEpoch(studio: Studio): Promise<void> {
 }
 
 for (const c of CASES) {
-  test(`images: ${c.name} opens, splits, trains ConvNeXt-atto + CBAM on wasm, exports matching ONNX`, async ({
+  test(`images: ${c.name} opens, splits, trains ConvNeXt-atto + CBAM on wasm, exports ONNX and TF.js that match`, async ({
     studio,
     page,
   }, testInfo) => {
