@@ -41,17 +41,10 @@ export function exportConvNextTfjs(
     return w;
   };
   /** A weight as a constant, written once even when used twice (CBAM's shared MLP). */
-  const constant = (name: string, shape: number[]) =>
-    g.has(name)
-      ? name
-      : g.constant(
-          name,
-          shape,
-          weight(
-            name,
-            shape.reduce((a, b) => a * b, 1),
-          ),
-        );
+  const constant = (name: string, shape: number[]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    return g.has(name) ? name : g.constant(name, shape, weight(name, size));
+  };
   const same = attr.str('SAME');
   const valid = attr.str('VALID');
   const nhwc = attr.str('NHWC');
@@ -144,7 +137,7 @@ export function exportConvNextTfjs(
       const xc = g.op('Mul', [h, channel]);
       const pooled = g.op(
         'ConcatV2',
-        [reduce('Mean', xc, [3], true), reduce('Max', xc, [3], true), g.ints([3])],
+        [reduce('Mean', xc, [3], true), reduce('Max', xc, [3], true), g.int(3)],
         {
           N: attr.int(2),
           T: attr.dtype('DT_FLOAT'),

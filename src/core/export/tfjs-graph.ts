@@ -129,6 +129,12 @@ export class TfjsGraph {
     return this.names.has(name) ? name : this.constant(name, [values.length], Int32Array.from(values));
   }
 
+  /** An int32 scalar constant (ConcatV2's axis), shared like `ints`. */
+  int(value: number): string {
+    const name = `const/i32/scalar_${String(value).replace(/-/g, 'm')}`;
+    return this.names.has(name) ? name : this.constant(name, [], Int32Array.of(value));
+  }
+
   /** A float scalar constant, shared like `ints`. */
   scalar(value: number): string {
     const name = `const/f32/${String(value).replace(/-/g, 'm')}`;
