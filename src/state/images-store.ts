@@ -137,7 +137,11 @@ export const useImages = create<ImagesState>(
               continue;
             }
             set({ progress: `Unpacking ${f.name}…`, error: null });
-            for (const e of await imagesWorker.run('unzipImageSet', [f, f.name], {})) {
+            const unzipped = await imagesWorker.run('unzipImageSet', [f, f.name], {
+              onProgress: (p) =>
+                set({ progress: `Unpacking ${f.name}: ${p.done} / ${p.total ?? '?'} files` }),
+            });
+            for (const e of unzipped) {
               all.push({ path: e.path, file: e.blob, name: `${f.name}/${e.path}` });
             }
           }

@@ -3,7 +3,7 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { imageFolderLabels } from './labels';
-import { isWantedEntry, listZipEntries, readImageZip, ZipError } from './zip';
+import { crc32, isWantedEntry, listZipEntries, readImageZip, ZipError } from './zip';
 
 const png = (seed: number) => Uint8Array.from({ length: 64 + seed }, (_, i) => (i * 31 + seed) & 255);
 
@@ -84,6 +84,18 @@ describe('ZIP image sets', () => {
     data.fill(0xff, start, start + first.size);
     expect(() => readImageZip('broken.zip', data)).toThrow(
       /^broken\.zip is damaged \(.+\): zip the folder again/,
+    );
+  });
+
+  it('catches a damaged stored entry by its CRC-32', () => {
+    expect(crc32(strToU8('123456789'))).toBe(0xcbf43926);
+    const data = zipSync({ 'set/a/1.png': png(1), 'set/b/2.png': png(2) }, { level: 0 }).slice();
+    const first = listZipEntries('x.zip', data)[0]!;
+    expect(first.compression).toBe(0);
+    const start = 30 + (data[26]! | (data[27]! << 8)) + (data[28]! | (data[29]! << 8));
+    data[start + 10]! ^= 0x40;
+    expect(() => readImageZip('flipped.zip', data)).toThrow(
+      'flipped.zip is damaged ("set/a/1.png" fails its CRC check): zip the folder again and open the new file',
     );
   });
 

@@ -1,7 +1,8 @@
 // Image sets in a ZIP: list the entries from the central directory, keep the images and CSVs (paths inside the ZIP
 // keep their folders, so one sub-folder per class still names the classes; __MACOSX/ and dot-files are skipped),
-// refuse encrypted, corrupt, oversized or image-less archives with a message naming the ZIP, and inflate (fflate).
-import { unzipSync } from 'fflate';
+// refuse encrypted, corrupt, oversized or image-less archives with a message naming the ZIP, and inflate each entry
+// (fflate) checked against its size and CRC-32, one at a time so a worker can report progress and stop between them.
+import { inflateSync } from 'fflate';
 import { isImagePath } from './labels';
 
 export class ZipError extends Error {
@@ -19,6 +20,10 @@ export interface ZipEntry {
   compression: number;
   size: number;
   originalSize: number;
+  /** CRC-32 of the unpacked bytes. */
+  crc: number;
+  /** Where the entry's local header starts. */
+  offset: number;
 }
 
 export interface ZipLimits {
@@ -92,8 +97,9 @@ export function listZipEntries(zipName: string, data: Uint8Array): ZipEntry[] {
     const commentLen = u16(data, offset + 32);
     let size = u32(data, offset + 20);
     let originalSize = u32(data, offset + 24);
+    let local = u32(data, offset + 42);
     const extra = offset + 46 + nameLen;
-    // ZIP64 sizes live in extra field 0x0001 when the 32-bit ones read 0xffffffff (original size first).
+    // ZIP64 values live in extra field 0x0001 when the 32-bit ones read 0xffffffff (in this order).
     for (let x = extra; x + 4 <= extra + extraLen; x += 4 + u16(data, x + 2)) {
       if (u16(data, x) !== 1) continue;
       let at = x + 4;
@@ -101,7 +107,11 @@ export function listZipEntries(zipName: string, data: Uint8Array): ZipEntry[] {
         originalSize = u64(data, at);
         at += 8;
       }
-      if (size === 0xffffffff) size = u64(data, at);
+      if (size === 0xffffffff) {
+        size = u64(data, at);
+        at += 8;
+      }
+      if (local === 0xffffffff) local = u64(data, at);
     }
     entries.push({
       name: entryName(data.subarray(offset + 46, offset + 46 + nameLen), (flags & 0x800) !== 0),
@@ -109,6 +119,8 @@ export function listZipEntries(zipName: string, data: Uint8Array): ZipEntry[] {
       compression: u16(data, offset + 10),
       size,
       originalSize,
+      crc: u32(data, offset + 16),
+      offset: local,
     });
     offset = extra + extraLen + commentLen;
   }
@@ -116,15 +128,15 @@ export function listZipEntries(zipName: string, data: Uint8Array): ZipEntry[] {
 }
 
 /**
- * The images and CSVs of a ZIP, inflated. Refuses (ZipError, naming the ZIP and what to do) an archive that is
- * not a ZIP or is damaged, holds encrypted entries or compression other than deflate, would inflate past the
- * limits, or holds no images.
+ * The entries of a ZIP that make the image set (images and CSVs), checked before anything is unpacked. Refuses
+ * (ZipError, naming the ZIP and what to do) an archive that is not a ZIP or is damaged, holds encrypted entries or
+ * compression other than deflate, would unpack past the limits, or holds no images.
  */
-export function readImageZip(
+export function planImageZip(
   zipName: string,
   data: Uint8Array,
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
-): ZipFile[] {
+): ZipEntry[] {
   const entries = listZipEntries(zipName, data);
   const wanted = entries.filter((e) => isWantedEntry(zipPath(e.name)));
   if (!wanted.some((e) => isImagePath(e.name))) {
@@ -155,22 +167,51 @@ export function readImageZip(
       `${zipName} would unpack to ${(total / 1e6).toFixed(0)} MB, more than the ${(limits.maxBytes / 1e6).toFixed(0)} MB the studio holds in memory: open the unzipped folder instead`,
     );
   }
-  const keep = new Set(wanted.map((e) => e.name));
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(data, { filter: (f) => keep.has(f.name) });
-  } catch (e) {
-    throw new ZipError(
-      `${zipName} is damaged (${e instanceof Error ? e.message : String(e)}): zip the folder again and open the new file`,
-    );
-  }
-  return wanted.map((e) => {
-    const bytes = files[e.name];
-    if (!bytes || bytes.length !== e.originalSize) {
-      throw new ZipError(
-        `${zipName} is damaged ("${e.name}" does not unpack to its recorded size): zip the folder again`,
-      );
+  return wanted;
+}
+
+let crcTable: Int32Array | null = null;
+
+/** CRC-32 (the ZIP one, polynomial 0xEDB88320). */
+export function crc32(bytes: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
     }
-    return { path: zipPath(e.name), bytes };
-  });
+  }
+  let c = -1;
+  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+/** One entry unpacked (stored or deflate) and checked against its size and CRC-32. */
+export function unpackZipEntry(zipName: string, data: Uint8Array, e: ZipEntry): ZipFile {
+  const damaged = (why: string) =>
+    new ZipError(`${zipName} is damaged ("${e.name}" ${why}): zip the folder again and open the new file`);
+  if (e.offset + 30 > data.length || u32(data, e.offset) !== 0x04034b50) throw damaged('has no local header');
+  const start = e.offset + 30 + u16(data, e.offset + 26) + u16(data, e.offset + 28);
+  if (start + e.size > data.length) throw damaged('runs past the end of the file');
+  const packed = data.subarray(start, start + e.size);
+  let bytes: Uint8Array;
+  try {
+    bytes =
+      e.compression === 0 ? packed.slice() : inflateSync(packed, { out: new Uint8Array(e.originalSize) });
+  } catch (err) {
+    throw damaged(`does not inflate: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (bytes.length !== e.originalSize) throw damaged('does not unpack to its recorded size');
+  if (crc32(bytes) !== e.crc) throw damaged('fails its CRC check');
+  return { path: zipPath(e.name), bytes };
+}
+
+/** The images and CSVs of a ZIP, unpacked (planImageZip's refusals, then unpackZipEntry's). */
+export function readImageZip(
+  zipName: string,
+  data: Uint8Array,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): ZipFile[] {
+  return planImageZip(zipName, data, limits).map((e) => unpackZipEntry(zipName, data, e));
 }

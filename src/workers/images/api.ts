@@ -8,7 +8,7 @@ import { exportConvNextTfjs } from '../../core/export/tfjs-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
 import { checkTrainConfig, type ImageTrainConfig, type ResultsJson } from '../../core/images/experiment';
 import type { LabelledImage } from '../../core/images/task';
-import { DEFAULT_ZIP_LIMITS, readImageZip } from '../../core/images/zip';
+import { DEFAULT_ZIP_LIMITS, planImageZip, unpackZipEntry } from '../../core/images/zip';
 import { generateSteelSet, steelCsv } from '../../core/images/steel-demo';
 import { createRng } from '../../core/train/rng';
 import { initTfBackend } from '../compute/tf-backends';
@@ -78,10 +78,24 @@ export const api = {
           `${name} is ${(zip.size / 1e9).toFixed(1)} GB, more than the studio unpacks in memory (${(DEFAULT_ZIP_LIMITS.maxBytes / 1e9).toFixed(1)} GB): unzip it and open the folder`,
         );
       }
-      ctx.progress({ done: 0, total: 1, unit: 'ZIPs', message: `unpacking ${name}` });
-      const entries = readImageZip(name, new Uint8Array(await zip.arrayBuffer()));
-      await ctx.checkpoint();
-      return entries.map((e) => ({ path: e.path, blob: new Blob([e.bytes as Uint8Array<ArrayBuffer>]) }));
+      const data = new Uint8Array(await zip.arrayBuffer());
+      const entries = planImageZip(name, data);
+      const files: ImageFile[] = [];
+      for (const e of entries) {
+        const f = unpackZipEntry(name, data, e);
+        files.push({ path: f.path, blob: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) });
+        // every 64 files: a large ZIP holds tens of thousands of small images
+        if (files.length % 64 === 0 || files.length === entries.length) {
+          ctx.progress({
+            done: files.length,
+            total: entries.length,
+            unit: 'files',
+            message: `unpacking ${name}`,
+          });
+        }
+        await ctx.checkpoint();
+      }
+      return files;
     });
   },
 
