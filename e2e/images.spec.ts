@@ -2,6 +2,8 @@
 // scripts/images/make-fixtures.mjs) open, split stratified 70/15/15, train ConvNeXt-atto + CBAM for one epoch on
 // wasm, show per-class and macro/micro metrics, give results.json, and export ONNX whose logits in onnxruntime
 // match the studio's (<= 1e-4), and a TF.js graph model that tf.loadGraphModel (Node, cpu) loads with the same logits.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import * as ort from 'onnxruntime-web';
 import { decodeGreyPng } from '../scripts/images/grey-png.mjs';
+import { PYTHON } from './python';
 import { expect, test, type Studio } from './studio';
 
 const fixtures = fileURLToPath(new URL('./fixtures/images/', import.meta.url));
@@ -268,7 +271,7 @@ async function zippedFolderFixture(): Promise<Buffer> {
 test('images: a ZIP of a folder-per-class set opens with the same classes and counts as the folder', async ({
   studio,
   page,
-}) => {
+}, testInfo) => {
   await studio.open('Images');
   const rows = page.getByRole('table', { name: 'Classes' }).locator('tbody tr');
   const table = async () =>
@@ -298,6 +301,30 @@ test('images: a ZIP of a folder-per-class set opens with the same classes and co
     expect(await table()).toEqual(fromFolder);
     await expect(page.getByTestId('images-error')).toHaveCount(0);
     await expect(page.getByTestId('split-sizes')).toHaveText('15 / 3 / 6');
+  });
+
+  await test.step('the steel-layout set zipped by Python (zipfile, deflate, folder entries) opens multi-label', async () => {
+    if (!existsSync(PYTHON)) {
+      testInfo.annotations.push({
+        type: 'skipped step',
+        description: 'no /usr/bin/python3 to write the ZIP',
+      });
+      return;
+    }
+    const out = testInfo.outputPath('steel.zip');
+    const script = [
+      'import os, sys, zipfile',
+      'src, out = sys.argv[1], sys.argv[2]',
+      'with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:',
+      '    z.writestr("steel/", "")',
+      '    for f in sorted(os.listdir(src)): z.write(os.path.join(src, f), "steel/" + f)',
+    ].join('\n');
+    execFileSync(PYTHON, ['-c', script, join(fixtures, 'steel'), out]);
+    await page.getByLabel('Open image ZIP').setInputFiles(out);
+    await expect(page.getByTestId('images-count')).toHaveText('28');
+    await expect(page.getByTestId('images-task')).toHaveText('multi-label');
+    await expect(rows.locator('td:first-child')).toHaveText(['1', '2', '3', '4']);
+    await expect(page.getByText(/in steel\.zip;/)).toBeVisible();
   });
 
   await test.step('a damaged ZIP dropped on the panel is refused, naming it', async () => {
