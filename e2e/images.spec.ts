@@ -16,6 +16,10 @@ import { PYTHON } from './python';
 import { expect, test, type Studio } from './studio';
 
 const fixtures = fileURLToPath(new URL('./fixtures/images/', import.meta.url));
+/** The tfjs a web page would load from a CDN: the UMD bundle (window.tf). */
+const TFJS_BUNDLE = fileURLToPath(
+  new URL('../node_modules/@tensorflow/tfjs/dist/tf.min.js', import.meta.url),
+);
 const H = 32;
 const W = 160;
 
@@ -135,6 +139,7 @@ for (const c of CASES) {
 
     let ref: { outputs: number; paths: string[]; logits: number[] } = { outputs: 0, paths: [], logits: [] };
     let x = new Float32Array(0);
+    const tfjsDir = testInfo.outputPath('tfjs');
     await test.step('ONNX export runs in onnxruntime with the same test logits (<= 1e-4)', async () => {
       const downloads: Promise<Download>[] = [];
       const seen = new Promise<void>((resolve) => {
@@ -182,10 +187,9 @@ for (const c of CASES) {
       await expect(page.getByTestId('images-tfjs-note')).toContainText('tf.loadGraphModel');
       const byName = new Map(downloads.map((d) => [d.suggestedFilename(), d]));
       expect([...byName.keys()].sort()).toEqual(['model.json', 'model.weights.bin']);
-      const dir = testInfo.outputPath('tfjs');
-      await mkdir(dir, { recursive: true });
-      for (const [name, d] of byName) await d.saveAs(join(dir, name));
-      const model = await loadGraphModelFromFolder(join(dir, 'model.json'));
+      await mkdir(tfjsDir, { recursive: true });
+      for (const [name, d] of byName) await d.saveAs(join(tfjsDir, name));
+      const model = await loadGraphModelFromFolder(join(tfjsDir, 'model.json'));
       expect(model.metadata).toMatchObject({ model: 'convnext-atto-cbam', task: c.task, classes: c.classes });
       const n = ref.paths.length;
       const [logit, probability] = model.predict(tf.tensor4d(x, [n, H, W, 1])) as tf.Tensor[];
@@ -198,6 +202,38 @@ for (const c of CASES) {
       expect(maxDiff).toBeLessThanOrEqual(1e-4);
       tf.dispose([logit!, probability!]);
       model.dispose();
+    });
+
+    await test.step('the same files load in a browser page from their URL and run on WebGL, as a web app does', async () => {
+      const viewer = await page.context().newPage();
+      const origin = 'http://tfjs-check.localhost';
+      await viewer.route(`${origin}/**`, (route) => {
+        const name = new URL(route.request().url()).pathname.slice(1);
+        if (name === 'index.html')
+          return route.fulfill({
+            contentType: 'text/html',
+            body: '<!doctype html><title>TF.js check</title>',
+          });
+        return route.fulfill({ path: join(tfjsDir, name) });
+      });
+      await viewer.goto(`${origin}/index.html`);
+      await viewer.addScriptTag({ path: TFJS_BUNDLE });
+      const n = ref.paths.length;
+      const got = await viewer.evaluate(
+        async ({ pixels, shape }) => {
+          const tfw = (window as unknown as { tf: typeof tf }).tf;
+          if (!(await tfw.setBackend('webgl'))) throw new Error('tfjs found no WebGL in this Chromium');
+          const model = await tfw.loadGraphModel('/model.json');
+          const [logit] = model.predict(tfw.tensor4d(pixels, shape)) as tf.Tensor[];
+          return Array.from(await logit!.data());
+        },
+        { pixels: Array.from(x), shape: [n, H, W, 1] as [number, number, number, number] },
+      );
+      expect(got).toHaveLength(n * ref.outputs);
+      let maxDiff = 0;
+      for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - ref.logits[i]!));
+      expect(maxDiff).toBeLessThanOrEqual(1e-4);
+      await viewer.close();
     });
   });
 }
