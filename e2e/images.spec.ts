@@ -1,7 +1,8 @@
 // Images area end to end: a folder-per-class set and a steel-layout CSV set (tiny 32x160 grey fixtures from
 // scripts/images/make-fixtures.mjs) open, split stratified 70/15/15, train ConvNeXt-atto + CBAM for one epoch on
 // wasm, show per-class and macro/micro metrics, give results.json, and export ONNX whose logits in onnxruntime
-// match the studio's (<= 1e-4), and a TF.js graph model that tf.loadGraphModel (Node, cpu) loads with the same logits.
+// match the studio's (<= 1e-4), and a TF.js graph model that tf.loadGraphModel loads with the same logits (Node on
+// cpu, and a browser page over HTTP on WebGL). The same set zipped (and the steel set zipped by Python) opens alike.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
