@@ -232,7 +232,7 @@ export const api = {
     const { cfg } = last;
     if (!cfg.model.startsWith('convnext')) {
       throw new Error(
-        `TF.js export from the Images area covers the ConvNeXt models; ${cfg.model} cannot be written as a TF.js graph yet (export ONNX instead)`,
+        `TF.js export from the Images area writes the ConvNeXt models it trains; ${cfg.model} is not one of them`,
       );
     }
     const spec = convnextExportSpec(
