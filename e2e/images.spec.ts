@@ -297,8 +297,8 @@ async function zippedFolderFixture(): Promise<Buffer> {
     'folder/.DS_Store': new Uint8Array([0, 0, 0, 1]),
   };
   const root = join(fixtures, 'folder');
-  for (const cls of await readdir(root)) {
-    for (const f of await readdir(join(root, cls))) {
+  for (const cls of (await readdir(root)).sort()) {
+    for (const f of (await readdir(join(root, cls))).sort()) {
       tree[`folder/${cls}/${f}`] = new Uint8Array(await readFile(join(root, cls, f)));
     }
   }
@@ -362,6 +362,17 @@ test('images: a ZIP of a folder-per-class set opens with the same classes and co
     await expect(page.getByTestId('images-task')).toHaveText('multi-label');
     await expect(rows.locator('td:first-child')).toHaveText(['1', '2', '3', '4']);
     await expect(page.getByText(/in steel\.zip;/)).toBeVisible();
+  });
+
+  await test.step('two ZIPs holding the same paths are refused rather than merged', async () => {
+    const zip = await zippedFolderFixture();
+    await page.getByLabel('Open image ZIP').setInputFiles([
+      { name: 'a.zip', mimeType: 'application/zip', buffer: zip },
+      { name: 'b.zip', mimeType: 'application/zip', buffer: zip },
+    ]);
+    await expect(page.getByTestId('images-error')).toContainText(
+      'is opened twice (a.zip/folder/patches/00.png and b.zip/folder/patches/00.png)',
+    );
   });
 
   await test.step('a damaged ZIP dropped on the panel is refused, naming it', async () => {

@@ -145,6 +145,16 @@ export const useImages = create<ImagesState>(
               all.push({ path: e.path, file: e.blob, name: `${f.name}/${e.path}` });
             }
           }
+          const from = new Map<string, string>();
+          for (const f of all) {
+            const prev = from.get(f.path);
+            if (prev !== undefined) {
+              throw new Error(
+                `"${f.path}" is opened twice (${prev} and ${f.name}): open one set at a time, or put the files in different folders`,
+              );
+            }
+            from.set(f.path, f.name);
+          }
           const images = all.filter((f) => isImagePath(f.path));
           const csv = all.find((f) => f.path.toLowerCase().endsWith('.csv'));
           const paths = images.map((f) => f.path);
