@@ -231,12 +231,15 @@ export async function exportRunOnnx(id: string): Promise<void> {
   downloadBytes(`${rec.config.model}-${id}.onnx`, r.bytes, 'application/octet-stream');
 }
 
-/** Export a kept run's model as TF.js weights (model.json + weights.bin) from its stored weights. */
+/** Export a kept run's model as a TF.js graph model (model.json + its weights shard) from its stored weights. */
 export async function exportRunTfjs(id: string): Promise<void> {
   const rec = runOf(id);
-  const r = await imagesWorker.api.exportTfjsOf(rec.config, await imageRunWeights(rec));
+  const r = await imagesWorker.api.exportTfjsOf(rec.config, await imageRunWeights(rec), {
+    ...(rec.results ? { trainedOn: rec.results.dataset.source } : {}),
+    runId: id,
+  });
   downloadBytes('model.json', r.modelJson, 'application/json');
-  downloadBytes('weights.bin', r.weights, 'application/octet-stream');
+  downloadBytes(r.weightsPath, r.weights, 'application/octet-stream');
 }
 
 /**

@@ -9,6 +9,7 @@ import { csvLabels, imageFolderLabels, isImagePath, isSteelLayout, steelLabels }
 import { splitImages, STRATIFIED_70_15_15 } from '../core/images/split';
 import { STEEL_CLASSES } from '../core/images/steel-demo';
 import { withDatasetVersion } from '../core/images/run-record';
+import { isZipPath } from '../core/images/zip';
 import type { ImageLabels } from '../core/images/task';
 import type { ImageDatasetVersion } from '../core/images/version';
 import type { ModelInfo } from '../workers/train/models/registry';
@@ -63,6 +64,8 @@ interface ImagesState {
   versionError: string | null;
   /** How the open set's version differs from the latest kept one (null: none kept, or the same). */
   versionDiff: { against: string; changes: string[] } | null;
+  /** What the last TF.js export wrote and how to load it. */
+  tfjsNote: string | null;
   open(files: File[]): Promise<void>;
   loadDemo(count?: number): Promise<void>;
   makeSplit(seed?: number): void;
@@ -144,24 +147,52 @@ export const useImages = create<ImagesState>(
       version: null,
       versionError: null,
       versionDiff: null,
+      tfjsNote: null,
 
       async open(list) {
-        const all = list.map((f) => ({ path: f.webkitRelativePath || f.name, file: f }));
-        const images = all.filter((f) => isImagePath(f.path));
-        const csv = all.find((f) => f.path.toLowerCase().endsWith('.csv'));
         try {
+          // a ZIP's entries stand in for the folder it was made from (unpacked in the images worker)
+          const all: { path: string; file: Blob; name: string }[] = [];
+          for (const f of list) {
+            if (!isZipPath(f.name)) {
+              all.push({ path: f.webkitRelativePath || f.name, file: f, name: f.name });
+              continue;
+            }
+            set({ progress: `Unpacking ${f.name}…`, error: null });
+            const unzipped = await imagesWorker.run('unzipImageSet', [f, f.name], {
+              onProgress: (p) =>
+                set({ progress: `Unpacking ${f.name}: ${p.done} / ${p.total ?? '?'} files` }),
+            });
+            for (const e of unzipped) {
+              all.push({ path: e.path, file: e.blob, name: `${f.name}/${e.path}` });
+            }
+          }
+          const from = new Map<string, string>();
+          for (const f of all) {
+            const prev = from.get(f.path);
+            if (prev !== undefined) {
+              throw new Error(
+                `"${f.path}" is opened twice (${prev} and ${f.name}): open one set at a time, or put the files in different folders`,
+              );
+            }
+            from.set(f.path, f.name);
+          }
+          const images = all.filter((f) => isImagePath(f.path));
+          const csv = all.find((f) => f.path.toLowerCase().endsWith('.csv'));
           const paths = images.map((f) => f.path);
           let labels: ImageLabels;
           if (csv) {
             const text = await csv.file.text();
-            const name = csv.file.name;
+            const name = csv.name;
             labels = isSteelLayout(text) ? steelLabels(text, name, paths) : csvLabels(text, name, paths);
           } else labels = imageFolderLabels(paths);
+          const zips = list.filter((f) => isZipPath(f.name)).map((f) => f.name);
+          if (zips.length) labels.source = `${labels.source} in ${zips.join(', ')}`;
           const byPath = new Map(images.map((f) => [f.path, f.file]));
           const files = labels.items.map((it) => ({ path: it.path, blob: byPath.get(it.path)! }));
           await get().loadLabelled(files, labels);
         } catch (e) {
-          set({ error: message(e) });
+          set({ error: message(e), progress: '' });
         }
       },
 
@@ -400,7 +431,11 @@ export const useImages = create<ImagesState>(
         try {
           const r = await imagesWorker.api.exportTfjs();
           downloadBytes('model.json', r.modelJson, 'application/json');
-          downloadBytes('weights.bin', r.weights, 'application/octet-stream');
+          downloadBytes(r.weightsPath, r.weights, 'application/octet-stream');
+          const run = get().results?.experiment.runId ?? '';
+          set({
+            tfjsNote: `TF.js graph model of ${run} written: model.json + ${r.weightsPath} (${(r.weights.length / 1e6).toFixed(1)} MB). Keep them side by side and load with tf.loadGraphModel('…/model.json'); input NHWC pixels / 255, outputs logit and probability`,
+          });
         } catch (e) {
           set({ error: message(e) });
         }

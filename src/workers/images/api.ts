@@ -1,13 +1,15 @@
 // Images worker API: decode an opened image set once (kept here, never copied back), train a registry model on
-// it, preview augmentations, and export the last trained model (ONNX for ConvNeXt, TF.js weights) together with
+// it, preview augmentations, and export the last trained model (ONNX, TF.js graph model) together with
 // the test-set logits the export can be checked against.
 import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
 import type { BackendName } from '../../core/backends/backends';
 import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
+import { exportConvNextTfjs } from '../../core/export/tfjs-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
 import { checkTrainConfig, type ImageTrainConfig, type ResultsJson } from '../../core/images/experiment';
 import type { LabelledImage } from '../../core/images/task';
+import { DEFAULT_ZIP_LIMITS, planImageZip, unpackZipEntry } from '../../core/images/zip';
 import { generateSteelSet, steelCsv } from '../../core/images/steel-demo';
 import { createRng } from '../../core/train/rng';
 import { initTfBackend } from '../compute/tf-backends';
@@ -67,6 +69,38 @@ export const api = {
     return listModels({ size: height, height, width, channels, classes }).filter((m) =>
       m.name.startsWith('convnext'),
     );
+  },
+
+  /**
+   * The images and CSVs of a ZIP as files (paths inside the ZIP kept), unpacked here rather than on the main
+   * thread; throws the refusal (damaged, encrypted, too big, no images) naming the ZIP.
+   */
+  unzipImageSet(zip: Blob, name: string, opts?: TaskOptions): Promise<ImageFile[]> {
+    return runTask(tasks, opts, async (ctx) => {
+      if (zip.size > DEFAULT_ZIP_LIMITS.maxBytes) {
+        throw new Error(
+          `${name} is ${(zip.size / 1e9).toFixed(1)} GB, more than the studio unpacks in memory (${(DEFAULT_ZIP_LIMITS.maxBytes / 1e9).toFixed(1)} GB): unzip it and open the folder`,
+        );
+      }
+      const data = new Uint8Array(await zip.arrayBuffer());
+      const entries = planImageZip(name, data);
+      const files: ImageFile[] = [];
+      for (const e of entries) {
+        const f = unpackZipEntry(name, data, e);
+        files.push({ path: f.path, blob: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) });
+        // every 64 files: a large ZIP holds tens of thousands of small images
+        if (files.length % 64 === 0 || files.length === entries.length) {
+          ctx.progress({
+            done: files.length,
+            total: entries.length,
+            unit: 'files',
+            message: `unpacking ${name}`,
+          });
+        }
+        await ctx.checkpoint();
+      }
+      return files;
+    });
   },
 
   /** Check a run before anything is decoded: settings, and the memory estimate (throws the refusal). */
@@ -225,34 +259,42 @@ export const api = {
     });
   },
 
-  /** The last run as TF.js weights: model.json (weightsManifest + the architecture and input) and weights.bin. */
-  exportTfjs(): { modelJson: string; weights: Uint8Array } {
+  /**
+   * The last run as a TF.js graph model (model.json + one weights shard) that tf.loadGraphModel loads and runs:
+   * input NHWC pixels / 255, outputs `logit` and `probability`.
+   */
+  exportTfjs(): { modelJson: string; weights: Uint8Array; weightsPath: string } {
     if (!last) throw new Error('Train a model first: there is nothing to export');
-    return api.exportTfjsOf(last.cfg, last.weights);
+    return api.exportTfjsOf(last.cfg, last.weights, {
+      trainedOn: last.results.dataset.source,
+      runId: last.results.experiment.runId,
+    });
   },
 
-  /** A model's weights (a past run's) as TF.js weights: model.json and weights.bin. */
-  exportTfjsOf(cfg: ImageTrainConfig, weights: WeightMap): { modelJson: string; weights: Uint8Array } {
-    const specs = getModel(cfg.model).params(modelInput(cfg));
-    const total = specs.reduce((s, p) => s + weights[p.name]!.length, 0);
-    const bin = new Float32Array(total);
-    let o = 0;
-    for (const s of specs) {
-      bin.set(weights[s.name]!, o);
-      o += weights[s.name]!.length;
+  /** A model's weights (the last run's or a past run's) as a TF.js graph model. */
+  exportTfjsOf(
+    cfg: ImageTrainConfig,
+    weights: WeightMap,
+    about: { trainedOn?: string; runId?: string } = {},
+  ): { modelJson: string; weights: Uint8Array; weightsPath: string } {
+    if (!cfg.model.startsWith('convnext')) {
+      throw new Error(
+        `TF.js export from the Images area writes the ConvNeXt models it trains; ${cfg.model} is not one of them`,
+      );
     }
-    const modelJson = JSON.stringify({
-      format: 'spatter-studio-weights',
-      generatedBy: 'spatter-studio',
-      model: { name: cfg.model, task: cfg.task, classNames: cfg.classNames, input: modelInput(cfg) },
-      weightsManifest: [
-        {
-          paths: ['weights.bin'],
-          weights: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })),
-        },
-      ],
+    const spec = convnextExportSpec(
+      cfg.model,
+      modelInput(cfg),
+      cfg.task === 'multi-class' ? 'softmax' : 'sigmoid',
+    );
+    return exportConvNextTfjs(spec, weights, {
+      metadata: {
+        classes: cfg.classNames,
+        task: cfg.task,
+        ...(about.trainedOn !== undefined ? { trainedOn: about.trainedOn } : {}),
+        ...(about.runId !== undefined ? { runId: about.runId } : {}),
+      },
     });
-    return { modelJson, weights: new Uint8Array(bin.buffer) };
   },
 
   /** The generated steel-like demo: PNG files (256 x 1600 grey) and their labels in the steel layout. */

@@ -38,6 +38,7 @@ export function ImageResults() {
   const exportOnnx = useImages((s) => s.exportOnnx);
   const exportTfjs = useImages((s) => s.exportTfjs);
   const onnxCheck = useImages((s) => s.onnxCheck);
+  const tfjsNote = useImages((s) => s.tfjsNote);
   if (!results) return null;
   const t = results.test;
   const multiLabel = results.config.task === 'multi-label';
@@ -134,10 +135,15 @@ export function ImageResults() {
           Export ONNX
         </button>
         <button type="button" onClick={() => void exportTfjs()}>
-          Export TF.js weights
+          Export TF.js (graph model)
         </button>
       </div>
       {onnxCheck ? <p className="muted">{onnxCheck}</p> : null}
+      {tfjsNote ? (
+        <p className="muted" data-testid="images-tfjs-note">
+          {tfjsNote}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -16,12 +16,21 @@ function OpenPanel() {
   const progress = useImages((s) => s.progress);
   const phase = useImages((s) => s.phase);
   return (
-    <section className="card" aria-labelledby="images-open-title">
+    <section
+      className="card"
+      aria-labelledby="images-open-title"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        if (e.dataTransfer.files.length) void open([...e.dataTransfer.files]);
+      }}
+    >
       <h3 id="images-open-title">Open an image set</h3>
       <p className="muted">
         A folder with one sub-folder per class (ImageFolder), or images with a CSV: <code>image,label</code>{' '}
         (one class each) or the steel-defect layout <code>ImageId,ClassId[,EncodedPixels]</code> (several
-        classes or none per image). Greyscale or RGB, any size; nothing leaves the browser.
+        classes or none per image) — as a folder, a ZIP of it, or the files themselves (pick or drop them
+        here). Greyscale or RGB, any size; nothing leaves the browser.
       </p>
       <div className="row">
         <label className="file-button">
@@ -44,7 +53,20 @@ function OpenPanel() {
             type="file"
             aria-label="Open image files"
             multiple
-            accept="image/*,.csv"
+            accept="image/*,.csv,.zip"
+            onChange={(e) => {
+              void open([...(e.target.files ?? [])]);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <label className="file-button">
+          Open a ZIP
+          <input
+            type="file"
+            aria-label="Open image ZIP"
+            accept=".zip,application/zip"
+            multiple
             onChange={(e) => {
               void open([...(e.target.files ?? [])]);
               e.target.value = '';
