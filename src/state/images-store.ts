@@ -13,6 +13,7 @@ import type { ModelInfo } from '../workers/train/models/registry';
 import { imagesWorker } from '../workers/images/client';
 import type { ImageFile } from '../workers/images/decode';
 import { downloadBytes } from './eval-store';
+import { inspectImageSet, unreadableOf } from './image-findings-store';
 
 export interface ImageSplit {
   train: number[];
@@ -165,23 +166,29 @@ export const useImages = create<ImagesState>(
       },
 
       makeSplit(seed = 42) {
-        const { labels } = get();
+        const { labels, files } = get();
         if (!labels) return;
         try {
+          // Unreadable files (found by the quality check) stay out of every split.
+          const out = new Set(unreadableOf(files));
+          const keep = labels.items.flatMap((_, i) => (out.has(i) ? [] : [i]));
           const s = splitImages(
             labels.task,
             labels.classNames.length,
-            labels.items,
+            keep.map((i) => labels.items[i]!),
             seed,
             STRATIFIED_70_15_15,
           );
+          const left = out.size
+            ? [`${out.size} unreadable image(s) left out of the split (see Findings)`]
+            : [];
           set({
             split: {
-              train: [...s.train],
-              val: [...s.val],
-              test: [...s.test],
+              train: Array.from(s.train, (i) => keep[i]!),
+              val: Array.from(s.val, (i) => keep[i]!),
+              test: Array.from(s.test, (i) => keep[i]!),
               description: s.description,
-              warnings: s.warnings,
+              warnings: [...s.warnings, ...left],
             },
             error: null,
           });
@@ -236,10 +243,14 @@ export const useImages = create<ImagesState>(
           await imagesWorker.api.checkRun(config, backend);
           const key = `${files.length}:${config.height}x${config.width}`;
           if (key !== decodedKey) {
-            const r = await imagesWorker.run('decode', [files, config.height, config.width, 'auto'], {
-              signal: abort.signal,
-              onProgress: (p) => set({ progress: `Decoding images: ${p.done} / ${p.total ?? '?'}` }),
-            });
+            const r = await imagesWorker.run(
+              'decode',
+              [files, config.height, config.width, 'auto', unreadableOf(files)],
+              {
+                signal: abort.signal,
+                onProgress: (p) => set({ progress: `Decoding images: ${p.done} / ${p.total ?? '?'}` }),
+              },
+            );
             decodedKey = key;
             config = { ...config, channels: r.channels };
             set({ config });
@@ -287,7 +298,11 @@ export const useImages = create<ImagesState>(
         try {
           const key = `${files.length}:${config.height}x${config.width}`;
           if (key !== decodedKey) {
-            const r = await imagesWorker.run('decode', [files, config.height, config.width, 'auto'], {});
+            const r = await imagesWorker.run(
+              'decode',
+              [files, config.height, config.width, 'auto', unreadableOf(files)],
+              {},
+            );
             decodedKey = key;
             set({ config: { ...get().config, channels: r.channels } });
           }
@@ -362,6 +377,11 @@ export const useImages = create<ImagesState>(
           progress: '',
         });
         get().makeSplit(config.seed);
+        // Check every file in the background; unreadable ones then leave the split.
+        void inspectImageSet(files).then((facts) => {
+          if (facts?.some((f) => f.decodeError !== undefined) && get().files === files)
+            get().makeSplit(get().config.seed);
+        });
         await get().refreshModels();
       },
     }) as ImagesState & { loadLabelled(files: ImageFile[], labels: ImageLabels): Promise<void> },

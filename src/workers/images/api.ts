@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../core/backends/backends';
 import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
+import type { ImageInspection } from '../../core/images/findings';
 import { checkTrainConfig, type ImageTrainConfig, type ResultsJson } from '../../core/images/experiment';
 import type { LabelledImage } from '../../core/images/task';
 import { generateSteelSet, steelCsv } from '../../core/images/steel-demo';
@@ -18,6 +19,7 @@ import { registerWasmTrainingKernels } from '../train/wasm-kernels';
 import { augmentBatch } from './augment';
 import { benchImageStep, type ImageStepBench } from './bench';
 import { decodeImages, type DecodedSet, type ImageFile } from './decode';
+import { inspectImages } from './inspect';
 import { checkMemory, modelInput, runImageTraining, type ImageTrainEvents } from './image-train';
 
 registerWasmTrainingKernels();
@@ -71,24 +73,45 @@ export const api = {
     checkMemory(cfg, backend);
   },
 
-  /** Decode the set at the input size; returns what was found (channels, original sizes), not the pixels. */
+  /**
+   * Decode the set at the input size; returns what was found (channels, original sizes), not the pixels. Files
+   * in `leaveOut` (unreadable, kept out of the split) are skipped.
+   */
   decode(
     files: ImageFile[],
     height: number,
     width: number,
     channels: 1 | 3 | 'auto',
+    leaveOut: number[],
     opts?: TaskOptions,
   ): Promise<{ count: number; channels: number; originalSizes: [number, number][] }> {
     return runTask(tasks, opts, async (ctx) => {
       decoded = null;
       last = null;
-      const set = await decodeImages(files, height, width, channels, async (done) => {
-        ctx.progress({ done, total: files.length, unit: 'images' });
-        await ctx.checkpoint();
-      });
+      const set = await decodeImages(
+        files,
+        height,
+        width,
+        channels,
+        async (done) => {
+          ctx.progress({ done, total: files.length, unit: 'images' });
+          await ctx.checkpoint();
+        },
+        leaveOut,
+      );
       decoded = set;
       return { count: set.pixels.length, channels: set.channels, originalSizes: set.originalSizes };
     });
+  },
+
+  /** Read and decode each file once for the quality findings: digest, natural size, grey or colour, min / max / mean. */
+  inspect(files: ImageFile[], opts?: TaskOptions): Promise<ImageInspection[]> {
+    return runTask(tasks, opts, async (ctx) =>
+      inspectImages(files, async (done) => {
+        ctx.progress({ done, total: files.length, unit: 'images' });
+        await ctx.checkpoint();
+      }),
+    );
   },
 
   train(
