@@ -45,6 +45,8 @@ export interface ImageFinding {
   message: string;
   /** One line: what to do about it. */
   todo: string;
+  /** What it is about when not the whole set (the class of a rare-class finding). */
+  subject?: string;
 }
 
 /** Images a class needs so that 70/15/15 can give train, validation and test one each. */
@@ -102,8 +104,10 @@ function finding(
   message: string,
   todo: string,
   key: string = rule,
+  subject?: string,
 ): ImageFinding {
   return {
+    ...(subject !== undefined ? { subject } : {}),
     key,
     rule,
     severity,
@@ -259,6 +263,7 @@ export function imageFindings(facts: readonly ImageFacts[], ctx: FindingsContext
         `Class "${name}" is too rare to stratify: ${reasons.join('; ')}`,
         `Add images of "${name}" (at least ${MIN_IMAGES_PER_CLASS}, more to measure it), or merge it into another class; its test metrics mean little until then.`,
         `rare-class:${c}`,
+        name,
       ),
     );
   });

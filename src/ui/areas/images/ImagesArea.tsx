@@ -6,7 +6,7 @@ import { classCounts } from '../../../core/images/task';
 import { useImages } from '../../../state/images-store';
 import { ImageResults } from './ImageResults';
 import { ImageTraining } from './ImageTraining';
-import { Thumbnails } from './Thumbnails';
+import { ImageSetReview } from './ImageSetReview';
 import './images.css';
 
 function OpenPanel() {
@@ -123,7 +123,6 @@ function Overview() {
           {w}
         </p>
       ))}
-      <Thumbnails />
     </section>
   );
 }
@@ -144,6 +143,7 @@ export function ImagesArea() {
         </p>
       ) : null}
       <Overview />
+      <ImageSetReview />
       <ImageTraining />
       <ImageResults />
     </section>
