@@ -74,7 +74,7 @@ export function ImageGallery({
     () => shown.slice(start, end).filter((i) => !unreadable.has(i)),
     [shown, start, end, unreadable],
   );
-  const { urls, inUse } = useVisibleUrls(files, visible);
+  const urls = useVisibleUrls(files, visible);
 
   const classesOf = (i: number) =>
     labels.items[i]!.labels.map((c) => labels.classNames[c]).join(', ') || 'no class';
@@ -182,7 +182,6 @@ export function ImageGallery({
         style={{ height: Math.min(VIEW_HEIGHT, Math.max(CELL_H, rowCount * CELL_H)) }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         tabIndex={0}
-        data-object-urls={inUse}
       >
         <div
           role="list"
