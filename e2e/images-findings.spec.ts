@@ -91,6 +91,12 @@ test('images: findings name unreadable, duplicate, other-size, blank and rare-cl
       expect(tr! + va! + te!).toBe(12);
     });
 
+    await test.step('decoding for training skips the unreadable file (the augmentation preview decodes the set)', async () => {
+      await page.getByRole('button', { name: 'Preview augmentations' }).click();
+      await expect(page.getByLabel('Augmentation preview').locator('canvas')).toHaveCount(6);
+      await expect(page.getByTestId('images-error')).toHaveCount(0);
+    });
+
     const gallery = page.getByRole('list', { name: 'Image thumbnails' });
     const cells = gallery.getByRole('listitem');
 

@@ -306,10 +306,12 @@ export const useImages = create<ImagesState>(
             decodedKey = key;
             set({ config: { ...get().config, channels: r.channels } });
           }
+          const out = new Set(unreadableOf(files));
           const preview = await imagesWorker.api.previewAugment(
-            [0, 1, 2].slice(0, files.length),
+            files.flatMap((_, i) => (out.has(i) ? [] : [i])).slice(0, 3),
             config.augment,
             Date.now() % 1000,
+            get().backend,
           );
           set({ preview });
         } catch (e) {

@@ -155,11 +155,15 @@ export const api = {
     });
   },
 
-  /** Originals and augmented versions of a few images (uint8, the set's layout), for the preview. */
+  /**
+   * Originals and augmented versions of a few images (uint8, the set's layout), for the preview, on `backend`
+   * (initialised here: the preview may come before any run).
+   */
   async previewAugment(
     indices: number[],
     augment: AugmentConfig,
     seed: number,
+    backend: BackendName,
   ): Promise<{
     height: number;
     width: number;
@@ -168,6 +172,7 @@ export const api = {
     augmented: Uint8Array[];
   }> {
     const set = need();
+    await initTfBackend(backend);
     const ids = indices.filter((i) => i >= 0 && i < set.pixels.length);
     const per = set.height * set.width * set.channels;
     const buf = new Float32Array(ids.length * per);
