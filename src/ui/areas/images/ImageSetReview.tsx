@@ -46,7 +46,10 @@ export function ImageSetReview() {
       <ImageFindings
         findings={findings}
         checked={facts ? facts.length : null}
-        onShow={(key) => setFilter({ ...NO_FILTER, quality: key })}
+        onShow={(key) => {
+          setFilter({ ...NO_FILTER, quality: key });
+          document.getElementById('images-gallery-title')?.scrollIntoView({ block: 'nearest' });
+        }}
       />
       <ImageGallery
         files={files}
