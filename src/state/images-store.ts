@@ -25,6 +25,7 @@ import {
   useImageRuns,
   versionOfSet,
 } from './image-runs';
+import { inspectImageSet, unreadableOf } from './image-findings-store';
 
 export interface ImageSplit {
   train: number[];
@@ -218,23 +219,29 @@ export const useImages = create<ImagesState>(
       },
 
       makeSplit(seed = 42) {
-        const { labels } = get();
+        const { labels, files } = get();
         if (!labels) return;
         try {
+          // Unreadable files (found by the quality check) stay out of every split.
+          const out = new Set(unreadableOf(files));
+          const keep = labels.items.flatMap((_, i) => (out.has(i) ? [] : [i]));
           const s = splitImages(
             labels.task,
             labels.classNames.length,
-            labels.items,
+            keep.map((i) => labels.items[i]!),
             seed,
             STRATIFIED_70_15_15,
           );
+          const left = out.size
+            ? [`${out.size} unreadable image(s) left out of the split (see Findings)`]
+            : [];
           set({
             split: {
-              train: [...s.train],
-              val: [...s.val],
-              test: [...s.test],
+              train: Array.from(s.train, (i) => keep[i]!),
+              val: Array.from(s.val, (i) => keep[i]!),
+              test: Array.from(s.test, (i) => keep[i]!),
               description: s.description,
-              warnings: s.warnings,
+              warnings: [...s.warnings, ...left],
             },
             error: null,
           });
@@ -311,10 +318,14 @@ export const useImages = create<ImagesState>(
           set({ version, progress: 'Decoding images…' });
           const key = `${files.length}:${config.height}x${config.width}`;
           if (key !== decodedKey) {
-            const r = await imagesWorker.run('decode', [files, config.height, config.width, 'auto'], {
-              signal: abort.signal,
-              onProgress: (p) => set({ progress: `Decoding images: ${p.done} / ${p.total ?? '?'}` }),
-            });
+            const r = await imagesWorker.run(
+              'decode',
+              [files, config.height, config.width, 'auto', unreadableOf(files)],
+              {
+                signal: abort.signal,
+                onProgress: (p) => set({ progress: `Decoding images: ${p.done} / ${p.total ?? '?'}` }),
+              },
+            );
             decodedKey = key;
             config = { ...config, channels: r.channels };
             set({ config });
@@ -387,14 +398,20 @@ export const useImages = create<ImagesState>(
         try {
           const key = `${files.length}:${config.height}x${config.width}`;
           if (key !== decodedKey) {
-            const r = await imagesWorker.run('decode', [files, config.height, config.width, 'auto'], {});
+            const r = await imagesWorker.run(
+              'decode',
+              [files, config.height, config.width, 'auto', unreadableOf(files)],
+              {},
+            );
             decodedKey = key;
             set({ config: { ...get().config, channels: r.channels } });
           }
+          const out = new Set(unreadableOf(files));
           const preview = await imagesWorker.api.previewAugment(
-            [0, 1, 2].slice(0, files.length),
+            files.flatMap((_, i) => (out.has(i) ? [] : [i])).slice(0, 3),
             config.augment,
             Date.now() % 1000,
+            get().backend,
           );
           set({ preview });
         } catch (e) {
@@ -466,6 +483,11 @@ export const useImages = create<ImagesState>(
           progress: '',
         });
         get().makeSplit(config.seed);
+        // Check every file in the background; unreadable ones then leave the split.
+        void inspectImageSet(files).then((facts) => {
+          if (facts?.some((f) => f.decodeError !== undefined) && get().files === files)
+            get().makeSplit(get().config.seed);
+        });
         await get().refreshModels();
       },
     }) as ImagesState & { loadLabelled(files: ImageFile[], labels: ImageLabels): Promise<void> },

@@ -7,6 +7,7 @@ import type { BackendName } from '../../core/backends/backends';
 import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
 import { exportConvNextTfjs } from '../../core/export/tfjs-convnext';
 import type { AugmentConfig } from '../../core/images/augment';
+import type { ImageInspection } from '../../core/images/findings';
 import { checkTrainConfig, type ImageTrainConfig, type ResultsJson } from '../../core/images/experiment';
 import type { LabelledImage } from '../../core/images/task';
 import { DEFAULT_ZIP_LIMITS, planImageZip, unpackZipEntry } from '../../core/images/zip';
@@ -24,6 +25,7 @@ import { packWeights, type WeightsManifest } from '../../core/images/run-record'
 import type { ImageFileFacts } from '../../core/images/version';
 import { decodeImages, type DecodedSet, type ImageFile } from './decode';
 import { describeFile } from './describe';
+import { inspectImages } from './inspect';
 import { checkMemory, modelInput, runImageTraining, type ImageTrainEvents } from './image-train';
 
 registerWasmTrainingKernels();
@@ -109,24 +111,45 @@ export const api = {
     checkMemory(cfg, backend);
   },
 
-  /** Decode the set at the input size; returns what was found (channels, original sizes), not the pixels. */
+  /**
+   * Decode the set at the input size; returns what was found (channels, original sizes), not the pixels. Files
+   * in `leaveOut` (unreadable, kept out of the split) are skipped.
+   */
   decode(
     files: ImageFile[],
     height: number,
     width: number,
     channels: 1 | 3 | 'auto',
+    leaveOut: number[],
     opts?: TaskOptions,
   ): Promise<{ count: number; channels: number; originalSizes: [number, number][] }> {
     return runTask(tasks, opts, async (ctx) => {
       decoded = null;
       last = null;
-      const set = await decodeImages(files, height, width, channels, async (done) => {
-        ctx.progress({ done, total: files.length, unit: 'images' });
-        await ctx.checkpoint();
-      });
+      const set = await decodeImages(
+        files,
+        height,
+        width,
+        channels,
+        async (done) => {
+          ctx.progress({ done, total: files.length, unit: 'images' });
+          await ctx.checkpoint();
+        },
+        leaveOut,
+      );
       decoded = set;
       return { count: set.pixels.length, channels: set.channels, originalSizes: set.originalSizes };
     });
+  },
+
+  /** Read and decode each file once for the quality findings: digest, natural size, grey or colour, min / max / mean. */
+  inspect(files: ImageFile[], opts?: TaskOptions): Promise<ImageInspection[]> {
+    return runTask(tasks, opts, async (ctx) =>
+      inspectImages(files, async (done) => {
+        ctx.progress({ done, total: files.length, unit: 'images' });
+        await ctx.checkpoint();
+      }),
+    );
   },
 
   train(
@@ -170,11 +193,15 @@ export const api = {
     });
   },
 
-  /** Originals and augmented versions of a few images (uint8, the set's layout), for the preview. */
+  /**
+   * Originals and augmented versions of a few images (uint8, the set's layout), for the preview, on `backend`
+   * (initialised here: the preview may come before any run).
+   */
   async previewAugment(
     indices: number[],
     augment: AugmentConfig,
     seed: number,
+    backend: BackendName,
   ): Promise<{
     height: number;
     width: number;
@@ -183,6 +210,7 @@ export const api = {
     augmented: Uint8Array[];
   }> {
     const set = need();
+    await initTfBackend(backend);
     const ids = indices.filter((i) => i >= 0 && i < set.pixels.length);
     const per = set.height * set.width * set.channels;
     const buf = new Float32Array(ids.length * per);

@@ -36,18 +36,30 @@ async function rgba(
   return { data: ctx.getImageData(0, 0, width, height).data, size };
 }
 
-/** Decode `files` at height x width; channels 'auto' keeps 1 when every image is grey (R = G = B). */
+/**
+ * Decode `files` at height x width; channels 'auto' keeps 1 when every image is grey (R = G = B). Files in
+ * `leaveOut` (found unreadable by the quality findings; the split holds none of them) are not decoded: their
+ * pixels are zeros, size 0 x 0, so the indices still match the set's.
+ */
 export async function decodeImages(
   files: readonly ImageFile[],
   height: number,
   width: number,
   channels: 1 | 3 | 'auto',
   onEach?: (done: number) => Promise<void>,
+  leaveOut: readonly number[] = [],
 ): Promise<DecodedSet> {
   const raw: Uint8ClampedArray[] = [];
   const originalSizes: [number, number][] = [];
+  const skip = new Set(leaveOut);
   let grey = true;
   for (let i = 0; i < files.length; i++) {
+    if (skip.has(i)) {
+      raw.push(new Uint8ClampedArray(height * width * 4));
+      originalSizes.push([0, 0]);
+      await onEach?.(i + 1);
+      continue;
+    }
     const { data, size } = await rgba(files[i]!, height, width);
     originalSizes.push(size);
     if (grey && channels === 'auto') {

@@ -1,5 +1,7 @@
 // What a dataset version records of each image file, read in the worker: the digest of its bytes and its size
-// from the PNG / JPEG header (other formats: the decoded bitmap's size, channels unknown).
+// from the PNG / JPEG header (other formats: the decoded bitmap's size, channels unknown). A file that cannot be
+// read as an image is recorded with size 0 x 0 (the findings name it; the split leaves it out, so the version
+// has it as excluded) rather than failing the whole version.
 import { describeImageBytes, type ImageFileFacts } from '../../core/images/version';
 import type { ImageFile } from './decode';
 
@@ -12,6 +14,6 @@ export async function describeFile(file: ImageFile): Promise<ImageFileFacts> {
     bmp.close();
     return out;
   } catch {
-    throw new Error(`${file.path} could not be read as an image (is it a PNG, JPEG, BMP, WebP or GIF?)`);
+    return { ...facts, height: 0, width: 0, channels: 0 };
   }
 }

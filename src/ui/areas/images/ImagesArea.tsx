@@ -7,7 +7,7 @@ import { useImages } from '../../../state/images-store';
 import { ImageResults } from './ImageResults';
 import { ImageTraining } from './ImageTraining';
 import { ImageVersions } from './ImageVersions';
-import { Thumbnails } from './Thumbnails';
+import { ImageSetReview } from './ImageSetReview';
 import './images.css';
 
 function OpenPanel() {
@@ -146,7 +146,6 @@ function Overview() {
           {w}
         </p>
       ))}
-      <Thumbnails />
     </section>
   );
 }
@@ -167,6 +166,7 @@ export function ImagesArea() {
         </p>
       ) : null}
       <Overview />
+      <ImageSetReview />
       <ImageTraining />
       <ImageResults />
       <ImageVersions />
