@@ -39,8 +39,9 @@ export interface ExtractBatch {
 
 /**
  * Where a run's milliseconds went, summed over its frames (and over workers when merged): the bench divides by
- * the pairs. decode is the time waiting for the next decoded frame less the demuxer's share; jpeg is the time each
- * encode was in flight (they overlap detection, so it is not on the critical path one for one).
+ * the pairs. decode is the time waiting for the next decoded frame less the demuxer's share. jpeg: with the SIMD
+ * kernels the crops are encoded in line (jpeg-encoder.c) and it is their time; on the opencv.js path it is the
+ * time each canvas encode was in flight (they overlap detection, so not on the critical path one for one).
  */
 export interface ExtractStages {
   demuxMs: number;
@@ -123,6 +124,7 @@ function opencv(): Promise<{ cv: OpenCv }> {
   return cvLoader();
 }
 
+/** The opencv.js path's encoder (the SIMD kernels' module encodes in line, see SpatterDetector.encodeCrop). */
 async function encodeJpeg(
   crop: { rgba: Uint8ClampedArray; width: number; height: number },
   quality: number,
@@ -202,8 +204,9 @@ export const api = {
         let usedPath: PixelPath = o.pixelPath;
         let lastFlush = performance.now();
         let lastPreview = 0;
-        // JPEG encodes run while later frames are detected (awaiting each one inline cost ~4 ms per crop);
-        // a batch goes out once its crops are all encoded, in order. Bounded by MAX_ENCODING.
+        // On the opencv.js path, canvas JPEG encodes run while later frames are detected (awaiting each one
+        // inline cost ~4 ms per crop); a batch goes out once its crops are all encoded, in order. Bounded by
+        // MAX_ENCODING.
         let encoding: Promise<void>[] = [];
         const MAX_ENCODING = 64;
         const t0 = performance.now();
@@ -249,6 +252,17 @@ export const api = {
               batch.counts.push(r.spatters.length);
               for (const s of r.spatters) {
                 batch.boxes.push({ frame: pairFrame, ...s.box });
+                if (det.usesKernels) {
+                  // Encoded here and now where the frame lies (tens of microseconds a crop).
+                  const tJpeg = performance.now();
+                  const jpeg = det.encodeCrop(s.box, o.jpegQuality);
+                  stages.jpegMs += performance.now() - tJpeg;
+                  if (jpeg) {
+                    batch.crops.push({ frame: pairFrame, box: s.box, jpeg });
+                    crops++;
+                  }
+                  continue;
+                }
                 const tCrop = performance.now();
                 const c = det.crop(s.box);
                 stages.cropMs += performance.now() - tCrop;

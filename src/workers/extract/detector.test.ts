@@ -136,6 +136,28 @@ describe.each<Path>(['opencv.js', 'SIMD kernels'])('SpatterDetector (%s) vs nati
   });
 });
 
+describe('SpatterDetector.encodeCrop (SIMD kernels)', () => {
+  it("writes the bytes libjpeg writes for frame1's crop, with and without bounds", () => {
+    // scripts/extract/make_jpeg_fixtures.py: cv2.imencode of frame 123's crop of the box 537,222,96,39.
+    const expected = readFileSync(new URL('./__fixtures__/jpeg/539_224_93x36_q95.jpg', import.meta.url));
+    const f = frames('high_mp4_123.rgba.gz');
+    for (const bounds of [{}, { leftBound: 300, rightBound: 640 }]) {
+      const d = detector('SIMD kernels', { ...defaults, ...bounds });
+      try {
+        d.pushFrame(f[0]!);
+        d.pushFrame(f[1]!);
+        const box = d.detect().spatters.find((s) => s.box.x === 537)!.box;
+        expect(box).toEqual({ x: 537, y: 222, w: 96, h: 39 });
+        expect(Buffer.from(d.encodeCrop(box, 95)!).equals(expected), JSON.stringify(bounds)).toBe(true);
+        // A box too thin to leave a crop gives none.
+        expect(d.encodeCrop({ x: 10, y: 10, w: 3, h: 40 }, 95)).toBeNull();
+      } finally {
+        d.delete();
+      }
+    }
+  });
+});
+
 describe('SpatterDetector path choice', () => {
   it('stays on opencv.js for options the kernels do not do exactly (blur 7, fractional threshold)', () => {
     for (const o of [

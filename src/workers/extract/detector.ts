@@ -279,6 +279,19 @@ export class SpatterDetector {
     return { rgba: out, width: local.w, height: local.h };
   }
 
+  /**
+   * The saved crop of a box as a baseline JPEG at `quality`, encoded where the frame lies in the kernels' memory
+   * (jpeg-encoder.c: the bytes cv2.imencode writes); null when the crop is empty. Only with the kernels.
+   */
+  encodeCrop(box: Box, quality: number): Uint8Array | null {
+    const p = this.planes;
+    if (!p) throw new Error('encodeCrop needs the SIMD kernels (usesKernels)');
+    const local = cropRect({ ...box, x: box.x - this.roi.x }, this.roi.width, this.height);
+    if (local.w <= 0 || local.h <= 0) return null;
+    const at = p.frames[this.current]! + (local.y * this.width + local.x + this.roi.x) * 4;
+    return p.k.encodeJpeg(at, this.width, local.w, local.h, quality);
+  }
+
   delete(): void {
     if (this.deleted) return;
     this.deleted = true;
