@@ -5,7 +5,7 @@
 import { cropRect, type Box } from '../../core/extract/rules';
 import type { FrameBox } from '../../core/extract/csv';
 import { runTask, TaskRegistry, type TaskContext, type TaskOptions } from '../task';
-import { decodeFrames } from '../video/decode';
+import { decodeFrames, frameIndexOf } from '../video/decode';
 import { openVideo, VideoError, type OpenedVideo, type VideoInfo } from '../video/demux';
 import { FramePixels, type PixelPath } from '../video/frame-pixels';
 import type { CoreExtractOptions } from '../../core/extract/options';
@@ -172,6 +172,28 @@ export const api = {
   /** Container, codec, size, frame rate and frame count; throws a VideoError with the user's message. */
   async probe(file: Blob, name: string): Promise<VideoInfo> {
     return withVideo(file, name, async (v) => v.info);
+  },
+
+  /**
+   * The key frames around each of `frames` (indices): the one at or before it and the next one, verified in the
+   * bitstream as a decoder seeking there finds them. parallel.ts cuts a video between workers on key frames.
+   */
+  async keyFramesNear(file: Blob, name: string, frames: number[]): Promise<number[]> {
+    return withVideo(file, name, async ({ info, sink }) => {
+      const index = (timestamp: number) => frameIndexOf(timestamp, info.firstTimestamp, info.fps);
+      const out = new Set<number>();
+      for (const f of frames) {
+        // Half a frame later, so that a key frame at f is found despite rounding in the timestamps.
+        const key = await sink.getKeyPacket(info.firstTimestamp + (f + 0.5) / info.fps, {
+          verifyKeyPackets: true,
+        });
+        if (!key) continue;
+        out.add(index(key.timestamp));
+        const next = await sink.getNextKeyPacket(key, { verifyKeyPackets: true });
+        if (next) out.add(index(next.timestamp));
+      }
+      return [...out].sort((a, b) => a - b);
+    });
   },
 
   async extract(

@@ -29,16 +29,35 @@ const options = (o: Partial<ExtractOptions> = {}): ExtractOptions => ({
   ...o,
 });
 
-/** Stand-in workers: each emits its segment in batches of 50 pairs; later workers run faster. */
-function pool(fail?: { worker: number; afterBatches: number }): ExtractPool & { cancelled: number[] } {
+/** Key frames of the stand-in video: every 40 frames. */
+const KEY_EVERY = 40;
+
+/**
+ * Stand-in workers: each emits its segment in batches of 50 pairs; later workers run faster. `starts` records the
+ * segments' first frames.
+ */
+function pool(
+  fail?: { worker: number; afterBatches: number },
+  keyEvery = KEY_EVERY,
+): ExtractPool & { cancelled: number[]; starts: number[] } {
   const cancelled: number[] = [];
+  const starts: number[] = [];
   return {
     cancelled,
+    starts,
     take: (n) =>
       Array.from({ length: n }, (_, w) => ({
         api: {
           probe: () => Promise.resolve(info),
           warmUp: () => Promise.resolve(true),
+          // The key frames at or before each frame asked about and the next ones.
+          keyFramesNear: (_f: Blob, _n: string, frames: number[]) =>
+            Promise.resolve(
+              frames.flatMap((f) => {
+                const before = Math.floor(f / keyEvery) * keyEvery;
+                return before + keyEvery < FRAMES ? [before, before + keyEvery] : [before];
+              }),
+            ),
         } as never,
         run: (async (
           _m: string,
@@ -47,6 +66,7 @@ function pool(fail?: { worker: number; afterBatches: number }): ExtractPool & { 
         ) => {
           const o = args[2] as ExtractOptions;
           const sink = args[3] as (b: ExtractBatch) => void;
+          starts.push(o.startFrame);
           let pairs = 0;
           let batches = 0;
           for (let f = o.startFrame; f < o.endFrame; f += 50) {
@@ -155,6 +175,19 @@ describe('extractVideo on several workers', () => {
       'worker 1 broke',
     );
     expect(p.cancelled).toContain(0);
+  });
+
+  it('starts every later segment on a key frame, or does without that worker', async () => {
+    const p = pool();
+    const s = await extractVideo(new Blob(), 'v.mp4', options({ workers: 3 }), () => {}, {}, p);
+    expect(s.workers).toBe(3);
+    // Even thirds of 999 pairs would start at 333 and 666; the nearest key frames are 320 and 680.
+    expect([...p.starts].sort((a, b) => a - b)).toEqual([0, 320, 680]);
+    expect(s.pairs).toBe(FRAMES - 1);
+    // One key frame in the whole video (at 0): a second worker would decode the first half again.
+    const single = pool(undefined, FRAMES);
+    expect((await extractVideo(new Blob(), 'v.mp4', options(), () => {}, {}, single)).workers).toBe(1);
+    expect(single.starts).toEqual([0]);
   });
 
   it('stays on one worker for a short run', async () => {
