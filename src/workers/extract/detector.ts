@@ -44,6 +44,8 @@ interface KernelPlanes {
   dilated: number;
   tmp: number;
   row: number;
+  /** 16 bytes: the mask's bounding box (mask_bounds). */
+  bounds: number;
 }
 
 /** Whether the kernels do these options exactly (else opencv.js runs every stage). */
@@ -73,6 +75,12 @@ export class SpatterDetector {
   private readonly hierarchy: Mat;
   private readonly contours: MatVector;
   private readonly roi: { x: number; width: number };
+  /**
+   * Where the dilated mask has pixels (the kernels say it), in region coordinates: findContours runs on that
+   * rectangle only, which gives the same contours shifted (OpenCV pads its input with zeros, and outside the
+   * rectangle the mask is zero). Null: the whole mask (opencv.js path).
+   */
+  private maskRect: { x: number; y: number; width: number; height: number } | null = null;
   private deleted = false;
   /** Where decoded I420 planes are copied in the kernels' memory (grown on demand). */
   private i420: { ptr: number; size: number } | null = null;
@@ -104,6 +112,7 @@ export class SpatterDetector {
         dilated: k.alloc(n),
         tmp: k.alloc(n),
         row: k.alloc(2 * (w + 4) + w + 2 * opts.dilateIterations),
+        bounds: k.alloc(16),
       };
     } else {
       this.planes = null;
@@ -185,7 +194,12 @@ export class SpatterDetector {
     k.gaussianBlur(p.grey, p.blurred, w, h, o.blur, p.row);
     k.threshold(p.blurred, p.binary, w * h, o.threshold);
     if (!k.dilate(p.binary, p.dilated, w, h, o.dilateIterations, p.tmp, p.row)) return false;
-    this.dilated.data.set(k.view(p.dilated, w * h));
+    const b = k.maskBounds(p.dilated, w, h, p.bounds);
+    if (!b) return false;
+    const [x0, y0, x1, y1] = b;
+    // Only the rows findContours will read are copied into opencv.js's Mat.
+    this.dilated.data.set(k.view(p.dilated + y0 * w, (y1 - y0) * w), y0 * w);
+    this.maskRect = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     return true;
   }
 
@@ -237,7 +251,15 @@ export class SpatterDetector {
     this.timing.kernelsMs += t1 - t0;
     // An empty mask has no contours: findContours is skipped (frames without motion are common).
     if (!found) return { spatters: [], rejected: [] };
-    cv.findContours(this.dilated, this.contours, this.hierarchy, cv.RETR_TREE, cv.CHAIN_APPROX_SIMPLE);
+    const rect = this.maskRect;
+    const mask = rect ? this.dilated.roi(new cv.Rect(rect.x, rect.y, rect.width, rect.height)) : this.dilated;
+    try {
+      cv.findContours(mask, this.contours, this.hierarchy, cv.RETR_TREE, cv.CHAIN_APPROX_SIMPLE);
+    } finally {
+      if (mask !== this.dilated) mask.delete();
+    }
+    const dx = rect?.x ?? 0;
+    const dy = rect?.y ?? 0;
 
     const spatters: ContourResult[] = [];
     const rejected: ContourResult[] = [];
@@ -247,8 +269,9 @@ export class SpatterDetector {
     for (let i = 0; i < n; i++) {
       const c = this.contours.get(i);
       const area = cv.contourArea(c);
-      const r = cv.boundingRect(c);
+      const b = cv.boundingRect(c);
       c.delete();
+      const r = { x: b.x + dx, y: b.y + dy, width: b.width, height: b.height };
       const box = { x: r.x + this.roi.x, y: r.y, w: r.width, h: r.height };
       const inRange = area >= o.minArea && area <= o.maxArea;
       if (!inRange && !withRejected) continue;

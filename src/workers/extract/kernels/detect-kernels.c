@@ -211,6 +211,44 @@ int dilate_rect(const u8* src, u8* dst, int w, int h, int r, u8* tmp, u8* row) {
   return (wasm_v128_any_true(any) || anyTail) ? 1 : 0;
 }
 
+/**
+ * Bounding box of the non-zero pixels of a w x h mask: out = {x0, y0, x1, y1} (x1, y1 exclusive). Returns 0 when
+ * the mask is empty. findContours then runs on that rectangle only: its result is the same, shifted.
+ */
+EXPORT(mask_bounds)
+int mask_bounds(const u8* m, int w, int h, int* out) {
+  int x0 = w, x1 = 0, y0 = -1, y1 = -1;
+  for (int y = 0; y < h; y++) {
+    const u8* row = m + (long)y * w;
+    v128_t acc = wasm_i8x16_splat(0);
+    int x = 0;
+    for (; x + 16 <= w; x += 16) acc = wasm_v128_or(acc, wasm_v128_load(row + x));
+    int any = wasm_v128_any_true(acc);
+    for (; x < w; x++) any |= row[x];
+    if (!any) continue;
+    if (y0 < 0) y0 = y;
+    y1 = y + 1;
+    for (x = 0; x < x0; x++) {
+      if (row[x]) {
+        x0 = x;
+        break;
+      }
+    }
+    for (x = w - 1; x >= x1; x--) {
+      if (row[x]) {
+        x1 = x + 1;
+        break;
+      }
+    }
+  }
+  if (y0 < 0) return 0;
+  out[0] = x0;
+  out[1] = y0;
+  out[2] = x1;
+  out[3] = y1;
+  return 1;
+}
+
 // swscale's x86 yuv2rgb coefficients (core/extract/yuv.ts SIMD: 16.16 BT.601 values * 2^13, rounded to int16).
 #define YUV_Y 9539
 #define YUV_V2R 13075

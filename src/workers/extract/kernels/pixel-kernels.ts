@@ -23,6 +23,7 @@ interface Exports {
     h: number,
     out: number,
   ): void;
+  mask_bounds(mask: number, w: number, h: number, out: number): number;
   jpeg_bound(w: number, h: number): number;
   jpeg_encode_rgba(
     src: number,
@@ -129,6 +130,16 @@ export class DetectKernels {
     const n = this.x.jpeg_encode_rgba(src, stride, w, h, quality, this.jpegOut.ptr, this.jpegOut.size);
     if (n < 0) throw new RangeError(`Cannot encode a ${w}x${h} JPEG`);
     return this.view(this.jpegOut.ptr, n).slice();
+  }
+
+  /**
+   * The bounding box of the non-zero pixels of a w x h mask as [x0, y0, x1, y1) (null when empty); `scratch` holds
+   * 16 bytes.
+   */
+  maskBounds(mask: number, w: number, h: number, scratch: number): [number, number, number, number] | null {
+    if (this.x.mask_bounds(mask, w, h, scratch) === 0) return null;
+    const b = new Int32Array(this.x.memory.buffer, scratch, 4);
+    return [b[0]!, b[1]!, b[2]!, b[3]!];
   }
 
   /** I420 planes at `base` (copyTo's layout) -> RGBA at `out`, swscale's x86 arithmetic (yuv.ts 'swscale-simd'). */
