@@ -190,6 +190,18 @@ describe('extractVideo on several workers', () => {
     expect(single.starts).toEqual([0]);
   });
 
+  it('keeps a video under 1,000 pairs on one worker when the count is automatic', async () => {
+    const p = pool();
+    const s = await extractVideo(new Blob(), 'v.mp4', options({ workers: 0 }), () => {}, {}, p);
+    expect(s.workers).toBe(1);
+    expect(p.starts).toEqual([0]);
+    // Asked for, two workers share it.
+    const two = pool();
+    expect(
+      (await extractVideo(new Blob(), 'v.mp4', options({ workers: 2 }), () => {}, {}, two)).workers,
+    ).toBe(2);
+  });
+
   it('stays on one worker for a short run', async () => {
     const s = await extractVideo(new Blob(), 'v.mp4', options({ limit: 100 }), () => {}, {}, pool());
     expect(s.workers).toBe(1);

@@ -57,10 +57,16 @@ const appPool: ExtractPool = {
   take: (n) => (n <= 1 ? [extractWorker] : extractWorkers(n)),
 };
 
-/**
- * Pairs a worker must have to be worth starting: its own demuxer and decoder, and a cold JIT on its first video.
- */
+/** The fewest pairs a worker is given when the run asks for a number of workers (extract.workers > 0). */
 export const MIN_SEGMENT_PAIRS = 150;
+
+/**
+ * The fewest pairs a worker is given when the count is automatic (one per core): a second worker costs its own
+ * demuxer, decoder and JIT warm-up and competes with the first one's decoder for the cores. On the 2-core
+ * machine, 439-pair videos ran slower on two workers than on one (idle and loaded alike), and 3,519 pairs about
+ * as fast; so two workers from 1,000 pairs on.
+ */
+export const AUTO_MIN_SEGMENT_PAIRS = 500;
 
 /** Workers to use: `requested`, or one per CPU core when 0 (at most MAX_EXTRACT_WORKERS). */
 export function extractWorkerCount(requested: number): number {
@@ -91,14 +97,19 @@ export async function extractVideo(
 ): Promise<ExtractSummary> {
   const wanted = extractWorkerCount(o.workers ?? 0);
   const workers = pool.take(wanted);
-  // Workers load opencv.js while the first one reads the container.
-  const warming = workers.map((w) => w.api.warmUp().catch(() => false));
+  // The first worker loads opencv.js while it reads the container; the others only once they are known to be
+  // needed (a worker loading opencv.js in the background would take a core from the run).
+  const warmFirst = workers[0]!.api.warmUp().catch(() => false);
   const info = await workers[0]!.api.probe(file, name);
   run.onInfo?.(info);
   run.signal?.throwIfAborted();
   const range = pairRange(info.packetCount, o);
-  const even = splitPairs(range, wanted, MIN_SEGMENT_PAIRS);
-  await Promise.all(warming.slice(0, even.length));
+  const minPairs = (o.workers ?? 0) > 0 ? MIN_SEGMENT_PAIRS : AUTO_MIN_SEGMENT_PAIRS;
+  const even = splitPairs(range, wanted, minPairs);
+  await Promise.all([
+    warmFirst,
+    ...workers.slice(1, even.length).map((w) => w.api.warmUp().catch(() => false)),
+  ]);
   // The clock starts here for one worker and for several alike: what follows is what the user waits for once the
   // video is opened and the workers are loaded (the figure the bench compares with native OpenCV's loop).
   const t0 = performance.now();
@@ -111,7 +122,7 @@ export async function extractVideo(
             name,
             even.slice(1).map((s) => s.start),
           ),
-          MIN_SEGMENT_PAIRS,
+          minPairs,
         )
       : even;
   if (segments.length === 1) {
