@@ -191,12 +191,27 @@ export class SpatterDetector {
     const h = this.height;
     const o = this.opts;
     k.absdiffGrey(p.frames[this.current]!, p.frames[this.current ^ 1]!, this.width, this.roi.x, w, h, p.grey);
-    k.gaussianBlur(p.grey, p.blurred, w, h, o.blur, p.row);
-    k.threshold(p.blurred, p.binary, w * h, o.threshold);
-    if (!k.dilate(p.binary, p.dilated, w, h, o.dilateIterations, p.tmp, p.row)) return false;
-    const b = k.maskBounds(p.dilated, w, h, p.bounds);
+    // The rest runs on the band of rows where the mask can be non-zero (the blur's and the dilation's reach
+    // around the rows with grey above the threshold); every row outside it is zero in the mask.
+    const above = k.rowsAbove(p.grey, w, h, o.threshold, p.bounds);
+    if (!above) return false;
+    const br = o.blur >> 1;
+    const r = o.dilateIterations;
+    const bin0 = Math.max(0, above[0] - br); // rows the binary image can be non-zero in
+    const bin1 = Math.min(h, above[1] + br);
+    const grey0 = Math.max(0, bin0 - br); // the grey rows their blur reads
+    const grey1 = Math.min(h, bin1 + br);
+    k.gaussianBlur(p.grey + grey0 * w, p.blurred + grey0 * w, w, grey1 - grey0, o.blur, p.row);
+    const band0 = Math.max(0, bin0 - r); // rows the dilation can reach
+    const band1 = Math.min(h, bin1 + r);
+    k.view(p.binary + band0 * w, (bin0 - band0) * w).fill(0);
+    k.threshold(p.blurred + bin0 * w, p.binary + bin0 * w, (bin1 - bin0) * w, o.threshold);
+    k.view(p.binary + bin1 * w, (band1 - bin1) * w).fill(0);
+    const rows = band1 - band0;
+    if (!k.dilate(p.binary + band0 * w, p.dilated + band0 * w, w, rows, r, p.tmp, p.row)) return false;
+    const b = k.maskBounds(p.dilated + band0 * w, w, rows, p.bounds);
     if (!b) return false;
-    const [x0, y0, x1, y1] = b;
+    const [x0, y0, x1, y1] = [b[0], b[1] + band0, b[2], b[3] + band0];
     // Only the rows findContours will read are copied into opencv.js's Mat.
     this.dilated.data.set(k.view(p.dilated + y0 * w, (y1 - y0) * w), y0 * w);
     this.maskRect = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };

@@ -212,6 +212,32 @@ int dilate_rect(const u8* src, u8* dst, int w, int h, int r, u8* tmp, u8* row) {
 }
 
 /**
+ * The rows of a w x h grey image holding a pixel above t: out = {y0, y1} (y1 exclusive); returns 0 when there is
+ * none. The blur never raises a pixel above the largest in its window (weights sum to one, rounded half up), so
+ * the mask can be non-zero only within the blur's radius of these rows: the later stages run on that band.
+ */
+EXPORT(rows_above)
+int rows_above(const u8* g, int w, int h, int t, int* out) {
+  const v128_t tv = wasm_u8x16_splat((u8)t);
+  int y0 = -1, y1 = -1;
+  for (int y = 0; y < h; y++) {
+    const u8* row = g + (long)y * w;
+    v128_t acc = wasm_i8x16_splat(0);
+    int x = 0;
+    for (; x + 16 <= w; x += 16) acc = wasm_v128_or(acc, wasm_u8x16_gt(wasm_v128_load(row + x), tv));
+    int any = wasm_v128_any_true(acc);
+    for (; x < w; x++) any |= row[x] > t;
+    if (!any) continue;
+    if (y0 < 0) y0 = y;
+    y1 = y + 1;
+  }
+  if (y0 < 0) return 0;
+  out[0] = y0;
+  out[1] = y1;
+  return 1;
+}
+
+/**
  * Bounding box of the non-zero pixels of a w x h mask: out = {x0, y0, x1, y1} (x1, y1 exclusive). Returns 0 when
  * the mask is empty. findContours then runs on that rectangle only: its result is the same, shifted.
  */

@@ -24,6 +24,7 @@ interface Exports {
     out: number,
   ): void;
   mask_bounds(mask: number, w: number, h: number, out: number): number;
+  rows_above(grey: number, w: number, h: number, t: number, out: number): number;
   jpeg_bound(w: number, h: number): number;
   jpeg_encode_rgba(
     src: number,
@@ -130,6 +131,13 @@ export class DetectKernels {
     const n = this.x.jpeg_encode_rgba(src, stride, w, h, quality, this.jpegOut.ptr, this.jpegOut.size);
     if (n < 0) throw new RangeError(`Cannot encode a ${w}x${h} JPEG`);
     return this.view(this.jpegOut.ptr, n).slice();
+  }
+
+  /** The rows [y0, y1) of a w x h grey image with a pixel above `t` (null when none); `scratch` holds 8 bytes. */
+  rowsAbove(grey: number, w: number, h: number, t: number, scratch: number): [number, number] | null {
+    if (this.x.rows_above(grey, w, h, t, scratch) === 0) return null;
+    const r = new Int32Array(this.x.memory.buffer, scratch, 2);
+    return [r[0]!, r[1]!];
   }
 
   /**
