@@ -6,7 +6,8 @@
 //   threshold (THRESH_BINARY, 255)       src > t ? 255 : 0
 //   dilate, 3x3 rectangle, n iterations  one (2n+1)^2 rectangle (what cv.dilate does with an empty kernel),
 //                                         pixels outside the image ignored (BORDER_CONSTANT, -inf)
-// and the frames' colour conversion, I420 -> RGBA as swscale's x86 path does it (core/extract/yuv.ts, 'swscale-simd').
+// and the frames' colour conversion, I420 -> RGBA as swscale's x86 path does it (core/extract/yuv.ts, 'swscale-simd'),
+// and two searches that let the detector run the later stages on a band of rows and findContours on a box.
 // No libc: the caller (pixel-kernels.ts) lays out the buffers in this module's memory.
 // Rebuild with scripts/extract/build-kernels.sh (Debian clang + lld); the built .wasm is committed.
 #include <stdint.h>

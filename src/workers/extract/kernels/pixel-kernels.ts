@@ -1,8 +1,9 @@
 // The extraction's WebAssembly SIMD pixel kernels (detect-kernels.c): absdiff -> grey, Gaussian blur, threshold and
 // dilate, bit-exact with opencv.js and several times faster (opencv.js is built without SIMD). Each instance owns
 // its memory; buffers are laid out once (alloc) and read through fresh views. Also I420 -> RGBA exactly as
-// core/extract/yuv.ts's 'swscale-simd' does it, and the crops' baseline JPEG encoding (jpeg-encoder.c). Where the browser lacks wasm SIMD,
-// compileDetectKernels gives null and the detector stays on opencv.js.
+// core/extract/yuv.ts's 'swscale-simd' does it, where a mask can be non-zero (rows_above, mask_bounds), and the
+// crops' baseline JPEG encoding (jpeg-encoder.c). Where the browser lacks wasm SIMD, compileDetectKernels gives
+// null and the detector stays on opencv.js.
 import { detectKernelsWasm } from './detect-kernels-wasm';
 
 interface Exports {
