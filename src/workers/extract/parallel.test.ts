@@ -34,7 +34,7 @@ const KEY_EVERY = 40;
 
 /**
  * Stand-in workers: each emits its segment in batches of 50 pairs; later workers run faster. `starts` records the
- * segments' first frames.
+ * segments' first frames. Key frames every `keyEvery` frames (0: the lookup fails).
  */
 function pool(
   fail?: { worker: number; afterBatches: number },
@@ -52,12 +52,14 @@ function pool(
           warmUp: () => Promise.resolve(true),
           // The key frames at or before each frame asked about and the next ones.
           keyFramesNear: (_f: Blob, _n: string, frames: number[]) =>
-            Promise.resolve(
-              frames.flatMap((f) => {
-                const before = Math.floor(f / keyEvery) * keyEvery;
-                return before + keyEvery < FRAMES ? [before, before + keyEvery] : [before];
-              }),
-            ),
+            keyEvery <= 0
+              ? Promise.reject(new Error('no key frame index'))
+              : Promise.resolve(
+                  frames.flatMap((f) => {
+                    const before = Math.floor(f / keyEvery) * keyEvery;
+                    return before + keyEvery < FRAMES ? [before, before + keyEvery] : [before];
+                  }),
+                ),
         } as never,
         run: (async (
           _m: string,
@@ -184,6 +186,10 @@ describe('extractVideo on several workers', () => {
     // Even thirds of 999 pairs would start at 333 and 666; the nearest key frames are 320 and 680.
     expect([...p.starts].sort((a, b) => a - b)).toEqual([0, 320, 680]);
     expect(s.pairs).toBe(FRAMES - 1);
+    // Key frames that cannot be looked up: the even cuts stand.
+    const unknown = pool(undefined, 0);
+    expect((await extractVideo(new Blob(), 'v.mp4', options(), () => {}, {}, unknown)).workers).toBe(2);
+    expect([...unknown.starts].sort((a, b) => a - b)).toEqual([0, 499]);
     // One key frame in the whole video (at 0): a second worker would decode the first half again.
     const single = pool(undefined, FRAMES);
     expect((await extractVideo(new Blob(), 'v.mp4', options(), () => {}, {}, single)).workers).toBe(1);
