@@ -1,5 +1,6 @@
 // Run one page bench scenario against a build folder and print its records (without touching bench/results.json).
-// usage: STUDIO_OUT_DIR=dist-extract node scripts/extract/run-scenario.mjs extract-fps [pixel,paths]
+// usage: STUDIO_OUT_DIR=dist-extract [KEYS=h264.high,vp9.low] node scripts/extract/run-scenario.mjs extract-fps [pixel,paths]
+// (KEYS: extract-fps runs those fixture videos only)
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../lib/chromium.mjs';
 import { servePreview } from '../lib/serve.mjs';
@@ -23,6 +24,8 @@ try {
     for (const l of await page.evaluate(() => window.__studioBench.log.splice(0)).catch(() => []))
       console.error(l);
   }, 1000);
+  if (process.env.KEYS)
+    await page.evaluate((k) => (globalThis.__extractKeys = k.split(',')), process.env.KEYS);
   if (query) await page.evaluate((q) => (globalThis.__extractPixelPaths = q.split(',')), query);
   const records = await page.evaluate((n) => window.__studioBench.run(n), name);
   clearInterval(timer);

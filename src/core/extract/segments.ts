@@ -38,3 +38,35 @@ export function splitPairs(range: PairSegment, workers: number, minPairs = 150):
   }
   return out;
 }
+
+/**
+ * Move the boundaries between segments onto key frames. A worker's decoder starts at the key frame at or before its
+ * segment's first frame, so a boundary between key frames makes the later worker decode frames that the earlier
+ * one decodes too. Each inner boundary goes to the nearest of `keys` (frame indices, any order; ties to the earlier)
+ * that leaves both neighbours at least `minPairs` pairs; where no key frame does, the two segments become one
+ * (a worker that would decode a long stretch before its segment is not worth starting).
+ */
+export function alignToKeyFrames(
+  segments: readonly PairSegment[],
+  keys: readonly number[],
+  minPairs = 1,
+): PairSegment[] {
+  if (segments.length <= 1) return [...segments];
+  const start = segments[0]!.start;
+  const end = segments.at(-1)!.end;
+  const sorted = [...new Set(keys)].sort((a, b) => a - b);
+  const bounds: number[] = [];
+  let prev = start;
+  for (const s of segments.slice(1)) {
+    let best: number | null = null;
+    for (const k of sorted) {
+      if (k < prev + minPairs || k > end - minPairs) continue;
+      if (best === null || Math.abs(k - s.start) < Math.abs(best - s.start)) best = k;
+    }
+    if (best === null) continue;
+    bounds.push(best);
+    prev = best;
+  }
+  const cuts = [start, ...bounds, end];
+  return cuts.slice(1).map((e, i) => ({ start: cuts[i]!, end: e }));
+}

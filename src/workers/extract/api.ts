@@ -5,7 +5,7 @@
 import { cropRect, type Box } from '../../core/extract/rules';
 import type { FrameBox } from '../../core/extract/csv';
 import { runTask, TaskRegistry, type TaskContext, type TaskOptions } from '../task';
-import { decodeFrames } from '../video/decode';
+import { decodeFrames, frameIndexOf } from '../video/decode';
 import { openVideo, VideoError, type OpenedVideo, type VideoInfo } from '../video/demux';
 import { FramePixels, type PixelPath } from '../video/frame-pixels';
 import type { CoreExtractOptions } from '../../core/extract/options';
@@ -39,8 +39,9 @@ export interface ExtractBatch {
 
 /**
  * Where a run's milliseconds went, summed over its frames (and over workers when merged): the bench divides by
- * the pairs. decode is the time waiting for the next decoded frame less the demuxer's share; jpeg is the time each
- * encode was in flight (they overlap detection, so it is not on the critical path one for one).
+ * the pairs. decode is the time waiting for the next decoded frame less the demuxer's share. jpeg: with the SIMD
+ * kernels the crops are encoded in line (jpeg-encoder.c) and it is their time; on the opencv.js path it is the
+ * time each canvas encode was in flight (they overlap detection, so not on the critical path one for one).
  */
 export interface ExtractStages {
   demuxMs: number;
@@ -123,6 +124,7 @@ function opencv(): Promise<{ cv: OpenCv }> {
   return cvLoader();
 }
 
+/** The opencv.js path's encoder (the SIMD kernels' module encodes in line, see SpatterDetector.encodeCrop). */
 async function encodeJpeg(
   crop: { rgba: Uint8ClampedArray; width: number; height: number },
   quality: number,
@@ -172,6 +174,28 @@ export const api = {
     return withVideo(file, name, async (v) => v.info);
   },
 
+  /**
+   * The key frames around each of `frames` (indices): the one at or before it and the next one, verified in the
+   * bitstream as a decoder seeking there finds them. parallel.ts cuts a video between workers on key frames.
+   */
+  async keyFramesNear(file: Blob, name: string, frames: number[]): Promise<number[]> {
+    return withVideo(file, name, async ({ info, sink }) => {
+      const index = (timestamp: number) => frameIndexOf(timestamp, info.firstTimestamp, info.fps);
+      const out = new Set<number>();
+      for (const f of frames) {
+        // Half a frame later, so that a key frame at f is found despite rounding in the timestamps.
+        const key = await sink.getKeyPacket(info.firstTimestamp + (f + 0.5) / info.fps, {
+          verifyKeyPackets: true,
+        });
+        if (!key) continue;
+        out.add(index(key.timestamp));
+        const next = await sink.getNextKeyPacket(key, { verifyKeyPackets: true });
+        if (next) out.add(index(next.timestamp));
+      }
+      return [...out].sort((a, b) => a - b);
+    });
+  },
+
   async extract(
     file: Blob,
     name: string,
@@ -202,8 +226,9 @@ export const api = {
         let usedPath: PixelPath = o.pixelPath;
         let lastFlush = performance.now();
         let lastPreview = 0;
-        // JPEG encodes run while later frames are detected (awaiting each one inline cost ~4 ms per crop);
-        // a batch goes out once its crops are all encoded, in order. Bounded by MAX_ENCODING.
+        // On the opencv.js path, canvas JPEG encodes run while later frames are detected (awaiting each one
+        // inline cost ~4 ms per crop); a batch goes out once its crops are all encoded, in order. Bounded by
+        // MAX_ENCODING.
         let encoding: Promise<void>[] = [];
         const MAX_ENCODING = 64;
         const t0 = performance.now();
@@ -249,6 +274,17 @@ export const api = {
               batch.counts.push(r.spatters.length);
               for (const s of r.spatters) {
                 batch.boxes.push({ frame: pairFrame, ...s.box });
+                if (det.usesKernels) {
+                  // Encoded here and now where the frame lies (tens of microseconds a crop).
+                  const tJpeg = performance.now();
+                  const jpeg = det.encodeCrop(s.box, o.jpegQuality);
+                  stages.jpegMs += performance.now() - tJpeg;
+                  if (jpeg) {
+                    batch.crops.push({ frame: pairFrame, box: s.box, jpeg });
+                    crops++;
+                  }
+                  continue;
+                }
                 const tCrop = performance.now();
                 const c = det.crop(s.box);
                 stages.cropMs += performance.now() - tCrop;

@@ -136,6 +136,86 @@ describe.each<Path>(['opencv.js', 'SIMD kernels'])('SpatterDetector (%s) vs nati
   });
 });
 
+describe('SpatterDetector.encodeCrop (SIMD kernels)', () => {
+  it("writes the bytes libjpeg writes for frame1's crop, with and without bounds", () => {
+    // scripts/extract/make_jpeg_fixtures.py: cv2.imencode of frame 123's crop of the box 537,222,96,39.
+    const expected = readFileSync(new URL('./__fixtures__/jpeg/539_224_93x36_q95.jpg', import.meta.url));
+    const f = frames('high_mp4_123.rgba.gz');
+    for (const bounds of [{}, { leftBound: 300, rightBound: 640 }]) {
+      const d = detector('SIMD kernels', { ...defaults, ...bounds });
+      try {
+        d.pushFrame(f[0]!);
+        d.pushFrame(f[1]!);
+        const box = d.detect().spatters.find((s) => s.box.x === 537)!.box;
+        expect(box).toEqual({ x: 537, y: 222, w: 96, h: 39 });
+        expect(Buffer.from(d.encodeCrop(box, 95)!).equals(expected), JSON.stringify(bounds)).toBe(true);
+        // A box too thin to leave a crop gives none.
+        expect(d.encodeCrop({ x: 10, y: 10, w: 3, h: 40 }, 95)).toBeNull();
+      } finally {
+        d.delete();
+      }
+    }
+  });
+});
+
+describe('SpatterDetector stages on the band and box where the mask can be (SIMD kernels)', () => {
+  type Scene = 'all' | 'interior' | 'top' | 'bottom';
+  /**
+   * A dark frame and one with bright shapes. interior: a ring with a hole, a speck, a tall block; all: those and
+   * blocks on the left and top edges and in the bottom-right corner; top / bottom: one block on that edge only.
+   */
+  function shapes(scene: Scene): [Uint8Array, Uint8Array] {
+    const dark = new Uint8Array(W * H * 4).fill(10);
+    const lit = dark.slice();
+    const paint = (x0: number, y0: number, w: number, h: number, v: number[]) => {
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) lit.set(v, (y * W + x) * 4);
+    };
+    if (scene === 'all') {
+      paint(0, 100, 60, 70, [200, 180, 90, 255]); // touches the left edge
+      paint(580, 300, 60, 60, [220, 120, 40, 255]); // the bottom-right corner
+    }
+    if (scene === 'all' || scene === 'top') paint(250, 0, 90, 40, [90, 90, 250, 255]); // the top edge, blue
+    if (scene === 'bottom') paint(200, 331, 80, 29, [200, 200, 120, 255]);
+    if (scene === 'all' || scene === 'interior') {
+      paint(300, 150, 120, 100, [230, 230, 200, 255]); // a ring: a block with a dark hole
+      paint(330, 180, 60, 40, [10, 10, 10, 255]);
+      paint(150, 250, 6, 6, [255, 255, 255, 255]); // a speck
+      paint(480, 120, 20, 200, [180, 160, 60, 255]);
+    }
+    return [dark, lit];
+  }
+
+  it('finds what opencv.js finds on the whole image, in the same order, wherever the shapes lie', () => {
+    const base = { ...defaults, minArea: 500, maxArea: 30000 };
+    for (const scene of ['all', 'interior', 'top', 'bottom'] as const) {
+      for (const o of [
+        {},
+        { leftBound: 40, rightBound: 600 },
+        { blur: 3, dilateIterations: 1 },
+        { blur: 1, dilateIterations: 0, minArea: 100 },
+      ]) {
+        const [dark, lit] = shapes(scene);
+        const results = (['opencv.js', 'SIMD kernels'] as const).map((path) => {
+          const d = detector(path, { ...base, ...o });
+          try {
+            d.pushFrame(dark);
+            d.pushFrame(lit);
+            const first = d.detect(true);
+            // The shapes gone again: a second pair, its band and box from this pair's mask.
+            d.pushFrame(dark);
+            return [first, d.detect(true)];
+          } finally {
+            d.delete();
+          }
+        });
+        expect(results[1], JSON.stringify({ scene, o })).toEqual(results[0]);
+        const found = results[0]![0]!;
+        expect(found.spatters.length + found.rejected.length).toBeGreaterThanOrEqual(scene === 'all' ? 6 : 1);
+      }
+    }
+  });
+});
+
 describe('SpatterDetector path choice', () => {
   it('stays on opencv.js for options the kernels do not do exactly (blur 7, fractional threshold)', () => {
     for (const o of [

@@ -44,6 +44,8 @@ interface KernelPlanes {
   dilated: number;
   tmp: number;
   row: number;
+  /** 16 bytes: the mask's bounding box (mask_bounds). */
+  bounds: number;
 }
 
 /** Whether the kernels do these options exactly (else opencv.js runs every stage). */
@@ -73,6 +75,12 @@ export class SpatterDetector {
   private readonly hierarchy: Mat;
   private readonly contours: MatVector;
   private readonly roi: { x: number; width: number };
+  /**
+   * Where the dilated mask has pixels (the kernels say it), in region coordinates: findContours runs on that
+   * rectangle only, which gives the same contours shifted (OpenCV pads its input with zeros, and outside the
+   * rectangle the mask is zero). Null: the whole mask (opencv.js path).
+   */
+  private maskRect: { x: number; y: number; width: number; height: number } | null = null;
   private deleted = false;
   /** Where decoded I420 planes are copied in the kernels' memory (grown on demand). */
   private i420: { ptr: number; size: number } | null = null;
@@ -104,6 +112,7 @@ export class SpatterDetector {
         dilated: k.alloc(n),
         tmp: k.alloc(n),
         row: k.alloc(2 * (w + 4) + w + 2 * opts.dilateIterations),
+        bounds: k.alloc(16),
       };
     } else {
       this.planes = null;
@@ -182,10 +191,30 @@ export class SpatterDetector {
     const h = this.height;
     const o = this.opts;
     k.absdiffGrey(p.frames[this.current]!, p.frames[this.current ^ 1]!, this.width, this.roi.x, w, h, p.grey);
-    k.gaussianBlur(p.grey, p.blurred, w, h, o.blur, p.row);
-    k.threshold(p.blurred, p.binary, w * h, o.threshold);
-    if (!k.dilate(p.binary, p.dilated, w, h, o.dilateIterations, p.tmp, p.row)) return false;
-    this.dilated.data.set(k.view(p.dilated, w * h));
+    // The rest runs on the band of rows where the mask can be non-zero (the blur's and the dilation's reach
+    // around the rows with grey above the threshold); every row outside it is zero in the mask.
+    const above = k.rowsAbove(p.grey, w, h, o.threshold, p.bounds);
+    if (!above) return false;
+    const br = o.blur >> 1;
+    const r = o.dilateIterations;
+    const bin0 = Math.max(0, above[0] - br); // rows the binary image can be non-zero in
+    const bin1 = Math.min(h, above[1] + br);
+    const grey0 = Math.max(0, bin0 - br); // the grey rows their blur reads
+    const grey1 = Math.min(h, bin1 + br);
+    k.gaussianBlur(p.grey + grey0 * w, p.blurred + grey0 * w, w, grey1 - grey0, o.blur, p.row);
+    const band0 = Math.max(0, bin0 - r); // rows the dilation can reach
+    const band1 = Math.min(h, bin1 + r);
+    k.view(p.binary + band0 * w, (bin0 - band0) * w).fill(0);
+    k.threshold(p.blurred + bin0 * w, p.binary + bin0 * w, (bin1 - bin0) * w, o.threshold);
+    k.view(p.binary + bin1 * w, (band1 - bin1) * w).fill(0);
+    const rows = band1 - band0;
+    if (!k.dilate(p.binary + band0 * w, p.dilated + band0 * w, w, rows, r, p.tmp, p.row)) return false;
+    const b = k.maskBounds(p.dilated + band0 * w, w, rows, p.bounds);
+    if (!b) return false;
+    const [x0, y0, x1, y1] = [b[0], b[1] + band0, b[2], b[3] + band0];
+    // Only the rows findContours will read are copied into opencv.js's Mat.
+    this.dilated.data.set(k.view(p.dilated + y0 * w, (y1 - y0) * w), y0 * w);
+    this.maskRect = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
     return true;
   }
 
@@ -237,7 +266,15 @@ export class SpatterDetector {
     this.timing.kernelsMs += t1 - t0;
     // An empty mask has no contours: findContours is skipped (frames without motion are common).
     if (!found) return { spatters: [], rejected: [] };
-    cv.findContours(this.dilated, this.contours, this.hierarchy, cv.RETR_TREE, cv.CHAIN_APPROX_SIMPLE);
+    const rect = this.maskRect;
+    const mask = rect ? this.dilated.roi(new cv.Rect(rect.x, rect.y, rect.width, rect.height)) : this.dilated;
+    try {
+      cv.findContours(mask, this.contours, this.hierarchy, cv.RETR_TREE, cv.CHAIN_APPROX_SIMPLE);
+    } finally {
+      if (mask !== this.dilated) mask.delete();
+    }
+    const dx = rect?.x ?? 0;
+    const dy = rect?.y ?? 0;
 
     const spatters: ContourResult[] = [];
     const rejected: ContourResult[] = [];
@@ -247,8 +284,9 @@ export class SpatterDetector {
     for (let i = 0; i < n; i++) {
       const c = this.contours.get(i);
       const area = cv.contourArea(c);
-      const r = cv.boundingRect(c);
+      const b = cv.boundingRect(c);
       c.delete();
+      const r = { x: b.x + dx, y: b.y + dy, width: b.width, height: b.height };
       const box = { x: r.x + this.roi.x, y: r.y, w: r.width, h: r.height };
       const inRange = area >= o.minArea && area <= o.maxArea;
       if (!inRange && !withRejected) continue;
@@ -277,6 +315,19 @@ export class SpatterDetector {
       out.set(src.subarray(s, s + local.w * 4), y * local.w * 4);
     }
     return { rgba: out, width: local.w, height: local.h };
+  }
+
+  /**
+   * The saved crop of a box as a baseline JPEG at `quality`, encoded where the frame lies in the kernels' memory
+   * (jpeg-encoder.c: the bytes cv2.imencode writes); null when the crop is empty. Only with the kernels.
+   */
+  encodeCrop(box: Box, quality: number): Uint8Array | null {
+    const p = this.planes;
+    if (!p) throw new Error('encodeCrop needs the SIMD kernels (usesKernels)');
+    const local = cropRect({ ...box, x: box.x - this.roi.x }, this.roi.width, this.height);
+    if (local.w <= 0 || local.h <= 0) return null;
+    const at = p.frames[this.current]! + (local.y * this.width + local.x + this.roi.x) * 4;
+    return p.k.encodeJpeg(at, this.width, local.w, local.h, quality);
   }
 
   delete(): void {

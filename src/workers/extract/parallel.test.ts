@@ -29,16 +29,37 @@ const options = (o: Partial<ExtractOptions> = {}): ExtractOptions => ({
   ...o,
 });
 
-/** Stand-in workers: each emits its segment in batches of 50 pairs; later workers run faster. */
-function pool(fail?: { worker: number; afterBatches: number }): ExtractPool & { cancelled: number[] } {
+/** Key frames of the stand-in video: every 40 frames. */
+const KEY_EVERY = 40;
+
+/**
+ * Stand-in workers: each emits its segment in batches of 50 pairs; later workers run faster. `starts` records the
+ * segments' first frames. Key frames every `keyEvery` frames (0: the lookup fails).
+ */
+function pool(
+  fail?: { worker: number; afterBatches: number },
+  keyEvery = KEY_EVERY,
+): ExtractPool & { cancelled: number[]; starts: number[] } {
   const cancelled: number[] = [];
+  const starts: number[] = [];
   return {
     cancelled,
+    starts,
     take: (n) =>
       Array.from({ length: n }, (_, w) => ({
         api: {
           probe: () => Promise.resolve(info),
           warmUp: () => Promise.resolve(true),
+          // The key frames at or before each frame asked about and the next ones.
+          keyFramesNear: (_f: Blob, _n: string, frames: number[]) =>
+            keyEvery <= 0
+              ? Promise.reject(new Error('no key frame index'))
+              : Promise.resolve(
+                  frames.flatMap((f) => {
+                    const before = Math.floor(f / keyEvery) * keyEvery;
+                    return before + keyEvery < FRAMES ? [before, before + keyEvery] : [before];
+                  }),
+                ),
         } as never,
         run: (async (
           _m: string,
@@ -47,6 +68,7 @@ function pool(fail?: { worker: number; afterBatches: number }): ExtractPool & { 
         ) => {
           const o = args[2] as ExtractOptions;
           const sink = args[3] as (b: ExtractBatch) => void;
+          starts.push(o.startFrame);
           let pairs = 0;
           let batches = 0;
           for (let f = o.startFrame; f < o.endFrame; f += 50) {
@@ -155,6 +177,35 @@ describe('extractVideo on several workers', () => {
       'worker 1 broke',
     );
     expect(p.cancelled).toContain(0);
+  });
+
+  it('starts every later segment on a key frame, or does without that worker', async () => {
+    const p = pool();
+    const s = await extractVideo(new Blob(), 'v.mp4', options({ workers: 3 }), () => {}, {}, p);
+    expect(s.workers).toBe(3);
+    // Even thirds of 999 pairs would start at 333 and 666; the nearest key frames are 320 and 680.
+    expect([...p.starts].sort((a, b) => a - b)).toEqual([0, 320, 680]);
+    expect(s.pairs).toBe(FRAMES - 1);
+    // Key frames that cannot be looked up: the even cuts stand.
+    const unknown = pool(undefined, 0);
+    expect((await extractVideo(new Blob(), 'v.mp4', options(), () => {}, {}, unknown)).workers).toBe(2);
+    expect([...unknown.starts].sort((a, b) => a - b)).toEqual([0, 499]);
+    // One key frame in the whole video (at 0): a second worker would decode the first half again.
+    const single = pool(undefined, FRAMES);
+    expect((await extractVideo(new Blob(), 'v.mp4', options(), () => {}, {}, single)).workers).toBe(1);
+    expect(single.starts).toEqual([0]);
+  });
+
+  it('keeps a video under 1,000 pairs on one worker when the count is automatic', async () => {
+    const p = pool();
+    const s = await extractVideo(new Blob(), 'v.mp4', options({ workers: 0 }), () => {}, {}, p);
+    expect(s.workers).toBe(1);
+    expect(p.starts).toEqual([0]);
+    // Asked for, two workers share it.
+    const two = pool();
+    expect(
+      (await extractVideo(new Blob(), 'v.mp4', options({ workers: 2 }), () => {}, {}, two)).workers,
+    ).toBe(2);
   });
 
   it('stays on one worker for a short run', async () => {

@@ -67,7 +67,8 @@ export async function* decodeFrames(
   let start: EncodedPacket | undefined;
   let index = 0;
   if (opts.startFrame && opts.startFrame > 0) {
-    const ts = info.firstTimestamp + opts.startFrame / info.fps;
+    // Half a frame later, so that a key frame at startFrame is found despite rounding in the timestamps.
+    const ts = info.firstTimestamp + (opts.startFrame + 0.5) / info.fps;
     const key = await sink.getKeyPacket(ts, { verifyKeyPackets: true });
     if (key) {
       start = key;

@@ -13,9 +13,13 @@ export const extractSection = {
   left_bound: int(0, 'Left bound of the region searched (px)', { min: 0 }),
   right_bound: int(0, 'Right bound of the region searched (px, 0 = frame width)', { min: 0 }),
   limit: int(0, 'Stop after this many frames (debug mode, 0 = whole video)', { min: 0 }),
-  workers: int(0, 'Extraction workers, each on a share of the video (0 = one per CPU core, at most 4)', {
-    min: 0,
-    max: 8,
-  }),
+  workers: int(
+    0,
+    'Extraction workers, each on a share of the video (0 = one per CPU core, at most 4, from 1,000 frames on)',
+    {
+      min: 0,
+      max: 8,
+    },
+  ),
   jpeg_quality: int(95, 'JPEG quality of the saved crops (OpenCV default 95)', { min: 1, max: 100 }),
 } as const;

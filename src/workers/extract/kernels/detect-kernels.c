@@ -6,7 +6,8 @@
 //   threshold (THRESH_BINARY, 255)       src > t ? 255 : 0
 //   dilate, 3x3 rectangle, n iterations  one (2n+1)^2 rectangle (what cv.dilate does with an empty kernel),
 //                                         pixels outside the image ignored (BORDER_CONSTANT, -inf)
-// and the frames' colour conversion, I420 -> RGBA as swscale's x86 path does it (core/extract/yuv.ts, 'swscale-simd').
+// and the frames' colour conversion, I420 -> RGBA as swscale's x86 path does it (core/extract/yuv.ts, 'swscale-simd'),
+// and two searches that let the detector run the later stages on a band of rows and findContours on a box.
 // No libc: the caller (pixel-kernels.ts) lays out the buffers in this module's memory.
 // Rebuild with scripts/extract/build-kernels.sh (Debian clang + lld); the built .wasm is committed.
 #include <stdint.h>
@@ -209,6 +210,70 @@ int dilate_rect(const u8* src, u8* dst, int w, int h, int r, u8* tmp, u8* row) {
     }
   }
   return (wasm_v128_any_true(any) || anyTail) ? 1 : 0;
+}
+
+/**
+ * The rows of a w x h grey image holding a pixel above t: out = {y0, y1} (y1 exclusive); returns 0 when there is
+ * none. The blur never raises a pixel above the largest in its window (weights sum to one, rounded half up), so
+ * the mask can be non-zero only within the blur's radius of these rows: the later stages run on that band.
+ */
+EXPORT(rows_above)
+int rows_above(const u8* g, int w, int h, int t, int* out) {
+  const v128_t tv = wasm_u8x16_splat((u8)t);
+  int y0 = -1, y1 = -1;
+  for (int y = 0; y < h; y++) {
+    const u8* row = g + (long)y * w;
+    v128_t acc = wasm_i8x16_splat(0);
+    int x = 0;
+    for (; x + 16 <= w; x += 16) acc = wasm_v128_or(acc, wasm_u8x16_gt(wasm_v128_load(row + x), tv));
+    int any = wasm_v128_any_true(acc);
+    for (; x < w; x++) any |= row[x] > t;
+    if (!any) continue;
+    if (y0 < 0) y0 = y;
+    y1 = y + 1;
+  }
+  if (y0 < 0) return 0;
+  out[0] = y0;
+  out[1] = y1;
+  return 1;
+}
+
+/**
+ * Bounding box of the non-zero pixels of a w x h mask: out = {x0, y0, x1, y1} (x1, y1 exclusive). Returns 0 when
+ * the mask is empty. findContours then runs on that rectangle only: its result is the same, shifted.
+ */
+EXPORT(mask_bounds)
+int mask_bounds(const u8* m, int w, int h, int* out) {
+  int x0 = w, x1 = 0, y0 = -1, y1 = -1;
+  for (int y = 0; y < h; y++) {
+    const u8* row = m + (long)y * w;
+    v128_t acc = wasm_i8x16_splat(0);
+    int x = 0;
+    for (; x + 16 <= w; x += 16) acc = wasm_v128_or(acc, wasm_v128_load(row + x));
+    int any = wasm_v128_any_true(acc);
+    for (; x < w; x++) any |= row[x];
+    if (!any) continue;
+    if (y0 < 0) y0 = y;
+    y1 = y + 1;
+    for (x = 0; x < x0; x++) {
+      if (row[x]) {
+        x0 = x;
+        break;
+      }
+    }
+    for (x = w - 1; x >= x1; x--) {
+      if (row[x]) {
+        x1 = x + 1;
+        break;
+      }
+    }
+  }
+  if (y0 < 0) return 0;
+  out[0] = x0;
+  out[1] = y0;
+  out[2] = x1;
+  out[3] = y1;
+  return 1;
 }
 
 // swscale's x86 yuv2rgb coefficients (core/extract/yuv.ts SIMD: 16.16 BT.601 values * 2^13, rounded to int16).

@@ -1,8 +1,9 @@
 // The extraction's WebAssembly SIMD pixel kernels (detect-kernels.c): absdiff -> grey, Gaussian blur, threshold and
 // dilate, bit-exact with opencv.js and several times faster (opencv.js is built without SIMD). Each instance owns
 // its memory; buffers are laid out once (alloc) and read through fresh views. Also I420 -> RGBA exactly as
-// core/extract/yuv.ts's 'swscale-simd' does it. Where the browser lacks wasm SIMD,
-// compileDetectKernels gives null and the detector stays on opencv.js.
+// core/extract/yuv.ts's 'swscale-simd' does it, where a mask can be non-zero (rows_above, mask_bounds), and the
+// crops' baseline JPEG encoding (jpeg-encoder.c). Where the browser lacks wasm SIMD, compileDetectKernels gives
+// null and the detector stays on opencv.js.
 import { detectKernelsWasm } from './detect-kernels-wasm';
 
 interface Exports {
@@ -23,6 +24,18 @@ interface Exports {
     h: number,
     out: number,
   ): void;
+  mask_bounds(mask: number, w: number, h: number, out: number): number;
+  rows_above(grey: number, w: number, h: number, t: number, out: number): number;
+  jpeg_bound(w: number, h: number): number;
+  jpeg_encode_rgba(
+    src: number,
+    stride: number,
+    w: number,
+    h: number,
+    quality: number,
+    out: number,
+    cap: number,
+  ): number;
 }
 
 /** Where the planes of an I420 frame lie in a buffer (VideoFrame.copyTo's layout). */
@@ -58,6 +71,8 @@ const PAGE = 65536;
 export class DetectKernels {
   private readonly x: Exports;
   private top: number;
+  /** The JPEG encoder's output buffer (grown on demand). */
+  private jpegOut = { ptr: 0, size: 0 };
 
   constructor(module: WebAssembly.Module) {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
@@ -101,6 +116,39 @@ export class DetectKernels {
    */
   dilate(src: number, dst: number, w: number, h: number, r: number, tmp: number, row: number): boolean {
     return this.x.dilate_rect(src, dst, w, h, r, tmp, row) !== 0;
+  }
+
+  /**
+   * The w x h region at `src` of an RGBA image `stride` pixels wide as a baseline JPEG (JFIF, 4:2:0, libjpeg's
+   * quality scale 1..100), what cv2.imencode('.jpg') writes; returns a copy of the bytes.
+   */
+  encodeJpeg(src: number, stride: number, w: number, h: number, quality: number): Uint8Array {
+    const need = this.x.jpeg_bound(w, h);
+    if (this.jpegOut.size < need) {
+      // The allocator never frees: grow by doubling, so the buffers left behind stay under the final one's size.
+      const size = Math.max(need, 2 * this.jpegOut.size);
+      this.jpegOut = { ptr: this.alloc(size), size };
+    }
+    const n = this.x.jpeg_encode_rgba(src, stride, w, h, quality, this.jpegOut.ptr, this.jpegOut.size);
+    if (n < 0) throw new RangeError(`Cannot encode a ${w}x${h} JPEG`);
+    return this.view(this.jpegOut.ptr, n).slice();
+  }
+
+  /** The rows [y0, y1) of a w x h grey image with a pixel above `t` (null when none); `scratch` holds 8 bytes. */
+  rowsAbove(grey: number, w: number, h: number, t: number, scratch: number): [number, number] | null {
+    if (this.x.rows_above(grey, w, h, t, scratch) === 0) return null;
+    const r = new Int32Array(this.x.memory.buffer, scratch, 2);
+    return [r[0]!, r[1]!];
+  }
+
+  /**
+   * The bounding box of the non-zero pixels of a w x h mask as [x0, y0, x1, y1) (null when empty); `scratch` holds
+   * 16 bytes.
+   */
+  maskBounds(mask: number, w: number, h: number, scratch: number): [number, number, number, number] | null {
+    if (this.x.mask_bounds(mask, w, h, scratch) === 0) return null;
+    const b = new Int32Array(this.x.memory.buffer, scratch, 4);
+    return [b[0]!, b[1]!, b[2]!, b[3]!];
   }
 
   /** I420 planes at `base` (copyTo's layout) -> RGBA at `out`, swscale's x86 arithmetic (yuv.ts 'swscale-simd'). */
