@@ -113,6 +113,37 @@ describe('writeResearchH5', () => {
     },
   );
 
+  it('writes a dataset larger than one slab in several, each crop in its place (h5py agrees)', async () => {
+    // 1,200 distinct crops (a fixture crop + its index after the end marker, which decoders ignore) and one of
+    // 40 KiB, so the dataset is padded to 40 KiB an item and written in slabs of 8 MiB (about 200 crops).
+    const crops = Array.from({ length: 1_200 }, (_, i) => {
+      const c = low[i % low.length]!;
+      const out = new Uint8Array(i === 7 ? 40 * 1024 : c.length + 4);
+      out.set(c);
+      out.set([1 + (i & 0x7f), 1 + ((i >> 7) & 0x7f), 0x55, 0xaa], c.length);
+      for (let k = c.length + 4; k < out.length; k++) out[k] = 0x33;
+      return out;
+    });
+    const path = join(dir, 'slabs.h5');
+    await writeResearchH5(h5wasm, path, [{ name: 'left_low_0', crops }]);
+    const r = H5FileReader.open(h5wasm, module, path, 'slabs.h5');
+    try {
+      expect(r.datasets.map((d) => [d.count, d.dtype])).toEqual([[1_200, `|S${40 * 1024}`]]);
+      const back = r.read(r.dataset('left_low_0'), 0, 1_200);
+      expect(back.map((c) => (c.kind === 'encoded' ? sha(c.bytes) : ''))).toEqual(crops.map(sha));
+    } finally {
+      r.close();
+    }
+    if (missing === null) {
+      const report = JSON.parse(
+        execFileSync(PY, [join(root, 'scripts/h5py/verify_export.py'), path], { encoding: 'utf8' }),
+      ) as Record<string, { count: number; decoded: number; digests: string[] }>;
+      expect(report.left_low_0!.count).toBe(1_200);
+      expect(report.left_low_0!.decoded).toBe(1_200);
+      expect(report.left_low_0!.digests).toEqual(crops.map(sha));
+    }
+  });
+
   it('refuses an empty dataset and a bad name', async () => {
     await expect(
       writeResearchH5(h5wasm, join(dir, 'empty.h5'), [{ name: 'x_0', crops: [] }]),

@@ -51,6 +51,22 @@ const H5T_STRING = 3;
 const H5T_CSET_ASCII = 0;
 
 /** A research-layout file being written; add datasets one at a time (memory: one dataset at once). */
+/** Bytes of padded crops handed to HDF5 at once (a dataset is written in slabs of this size). */
+const SLAB_BYTES = 8 * 2 ** 20;
+
+/** h5wasm's module functions for growing a dataset and writing a hyperslab (what Dataset.resize/write_slice use). */
+interface LowLevelWrite {
+  resize_dataset(fileId: bigint, path: string, shape: bigint[]): number;
+  set_dataset_data(
+    fileId: bigint,
+    path: string,
+    count: bigint[],
+    offset: bigint[],
+    strides: bigint[],
+    ptr: bigint,
+  ): number;
+}
+
 export class ResearchH5Writer {
   private readonly itemSizes: number[] = [];
   private closed = false;
@@ -84,23 +100,30 @@ export class ResearchH5Writer {
       throw new H5WriteError(`Dataset ${ds.name} has no crops; the research layout has no empty datasets`);
     let itemSize = 1;
     for (const c of ds.crops) itemSize = Math.max(itemSize, c.length);
-    const m = this.module;
-    const nbytes = n * itemSize;
-    const ptr = m._malloc(nbytes);
-    if (ptr === 0) throw new H5WriteError(`Out of memory writing ${ds.name} (${nbytes} bytes)`);
-    try {
+    const m = this.module as H5Module & LowLevelWrite;
+    const path = `/${ds.name}`;
+    // Written a slab at a time: the padded dataset (n x the longest crop) would otherwise sit in h5wasm's heap at
+    // once — 10,000 crops padded to the largest of them can be hundreds of MB, and the heap never shrinks.
+    const slab = Math.max(1, Math.min(n, Math.floor(SLAB_BYTES / itemSize)));
+    const ptr = m._malloc(slab * itemSize);
+    if (ptr === 0) throw new H5WriteError(`Out of memory writing ${ds.name} (${slab * itemSize} bytes)`);
+    const fill = (from: number, count: number) => {
       const heap = m.HEAPU8;
-      heap.fill(0, ptr, ptr + nbytes);
-      ds.crops.forEach((c, i) => heap.set(c, ptr + i * itemSize));
+      heap.fill(0, ptr, ptr + count * itemSize);
+      for (let i = 0; i < count; i++) heap.set(ds.crops[from + i]!, ptr + i * itemSize);
+    };
+    try {
+      const first = Math.min(slab, n);
+      fill(0, first);
       const chunk = Math.max(1, Math.min(n, Math.floor(this.opts.chunkBytes / itemSize)));
-      const status = m.create_dataset(this.file.file_id, `/${ds.name}`, BigInt(ptr), {
+      const status = m.create_dataset(this.file.file_id, path, BigInt(ptr), {
         type: H5T_STRING,
         size: itemSize,
         cset: H5T_CSET_ASCII,
         vlen: false,
         signed: false,
         littleEndian: true,
-        shape: [BigInt(n)],
+        shape: [BigInt(first)],
         maxshape: [BigInt(n)],
         chunks: [BigInt(chunk)],
         compression: this.opts.gzipLevel > 0 ? 1 : 0,
@@ -109,6 +132,12 @@ export class ResearchH5Writer {
       } as unknown as Parameters<H5Module['create_dataset']>[3]);
       if (typeof status === 'number' && status < 0) {
         throw new H5WriteError(`HDF5 could not create dataset ${ds.name} (status ${status})`);
+      }
+      for (let at = first; at < n; at += slab) {
+        const count = Math.min(slab, n - at);
+        fill(at, count);
+        m.resize_dataset(this.file.file_id, path, [BigInt(at + count)]);
+        m.set_dataset_data(this.file.file_id, path, [BigInt(count)], [BigInt(at)], [1n], BigInt(ptr));
       }
     } finally {
       m._free(ptr);
