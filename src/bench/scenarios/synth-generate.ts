@@ -45,7 +45,7 @@ export const scenario: BenchScenario = {
       name: 'synth.crops.crops_per_s',
       value: Math.round((2 * n) / c.seconds),
       unit: 'crops/s',
-      note: 'simulate + JPEG (OffscreenCanvas) + research HDF5, 1,000 crops',
+      note: 'simulate + JPEG (the wasm encoder, as cv2.imencode) + research HDF5, 1,000 crops',
     });
     return records;
   },

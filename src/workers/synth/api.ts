@@ -1,7 +1,8 @@
 // Synth worker API: renders synthetic LPBF scenes (preview frames, WebCodecs videos) and makes spatter crop
-// sets of any size (JPEG via OffscreenCanvas spooled into Blob chunks, research-layout HDF5 written to OPFS as the
-// crops come, via the data library's writer). Importable in a
-// Vitest test without a Worker: browser-only pieces load on first use.
+// sets of any size (JPEG spooled into Blob chunks, research-layout HDF5 written to OPFS as the crops come, via the
+// data library's writer). Crops are JPEG-encoded by the extraction's wasm encoder — byte for byte what
+// cv2.imencode writes, as the research saved its crops — or, without wasm SIMD, by the browser's canvas.
+// Importable in a Vitest test without a Worker: browser-only pieces load on first use.
 import * as Comlink from 'comlink';
 import {
   CropGenerator,
@@ -14,7 +15,9 @@ import {
   type SceneParams,
 } from '../../core/synth';
 import { CropSpooler, type CropChunk } from '../../core/data/crop-chunks';
-import type { ExportedFile } from '../data/data-library';
+import type { ExportedFile, ExportTarget } from '../data/data-library';
+import type { H5Module } from '../data/h5-reader';
+import { compileDetectKernels, DetectKernels } from '../extract/kernels/pixel-kernels';
 import { runTask, TaskRegistry, type TaskOptions } from '../task';
 import { encodeSceneVideo, videoSupport, type VideoFormat, type VideoResult } from './video';
 
@@ -54,19 +57,40 @@ export interface CropSetResult {
   stats: CropSetStats;
 }
 
-/** JPEG-encodes RGBA pixels with the browser's encoder, off the main thread. */
+/** The wasm JPEG encoder (one instance per worker) and a reusable input buffer in its memory. */
+let wasmJpeg: Promise<{ k: DetectKernels; at: number; size: number } | null> | null = null;
+
+/** JPEG-encodes RGBA pixels (quality 0..1): the wasm encoder where there is wasm SIMD, else the browser's. */
 async function encodeJpeg(
   rgba: Uint8ClampedArray,
   w: number,
   h: number,
   quality: number,
 ): Promise<Uint8Array> {
+  wasmJpeg ??= compileDetectKernels().then((m) => (m ? { k: new DetectKernels(m), at: 0, size: 0 } : null));
+  const enc = await wasmJpeg;
+  if (enc) {
+    if (enc.size < rgba.length) {
+      // the allocator never frees: grow by doubling so what is left behind stays under the last buffer's size
+      enc.size = Math.max(rgba.length, 2 * enc.size);
+      enc.at = enc.k.alloc(enc.size);
+    }
+    enc.k.view(enc.at, rgba.length).set(rgba);
+    return enc.k.encodeJpeg(enc.at, w, w, h, Math.round(quality * 100));
+  }
   const cv = new OffscreenCanvas(w, h);
   const c = cv.getContext('2d');
   if (!c) throw new Error('This browser cannot encode JPEG in a worker (no OffscreenCanvas 2D)');
   c.putImageData(new ImageData(new Uint8ClampedArray(rgba), w, h), 0, 0);
   const blob = await cv.convertToBlob({ type: 'image/jpeg', quality });
   return new Uint8Array(await blob.arrayBuffer());
+}
+
+/** Where generated HDF5 files go instead of OPFS / memory (tests: a file on disk through a sync-file mount). */
+let targetOverride: ((module: H5Module, fileName: string) => Promise<ExportTarget>) | null = null;
+
+export function setCropSetTarget(open: typeof targetOverride): void {
+  targetOverride = open;
 }
 
 /**
@@ -80,9 +104,11 @@ async function openClassH5(fileName: string, source: string, folder: FileSystemD
     import('../data/export-targets'),
   ]);
   const module = await h5.ready;
-  const target = folder
-    ? await targets.opfsTarget(module, folder, fileName)
-    : targets.memfsTarget(module, `/synth-${Date.now()}-${fileName}`, fileName);
+  const target = targetOverride
+    ? await targetOverride(module, fileName)
+    : folder
+      ? await targets.opfsTarget(module, folder, fileName)
+      : targets.memfsTarget(module, `/synth-${Date.now()}-${fileName}`, fileName);
   const w = await writer.ResearchH5Writer.create(h5, target.path);
   let pending: Uint8Array[] = [];
   let part = 0;
