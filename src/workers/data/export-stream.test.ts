@@ -2,19 +2,7 @@
 // handles in the worker, a file descriptor here) and must finish a file larger than the memory cap this test sets,
 // while the process's memory (JS heap, array buffers, the h5wasm heap) grows by less than that cap. The file
 // must read back with every crop in place. h5wasm's ESM build (the worker's; the Node build writes real paths).
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,23 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskRegistry } from '../task';
 import { DataLibrary, type ExportTarget, type LibraryEnv } from './data-library';
 import { H5FileReader } from './h5-reader';
-import { mountSyncFiles, type SyncFile } from './sync-file-fs';
+import { mountSyncFiles } from './sync-file-fs';
+import { fdExportTarget, fdFile } from './testing/fd-target.node';
 
 const fixtures = fileURLToPath(new URL('../../../e2e/fixtures/', import.meta.url));
 const MiB = 2 ** 20;
 let dir: string;
 let env: LibraryEnv;
-
-/** A SyncFile on a file descriptor (what an OPFS FileSystemSyncAccessHandle is in the worker). */
-function fdFile(fd: number): SyncFile {
-  return {
-    read: (out, at) => readSync(fd, out, 0, out.length, at),
-    write: (data, at) => writeSync(fd, data, 0, data.length, at),
-    getSize: () => fstatSync(fd).size,
-    truncate: (n) => ftruncateSync(fd, n),
-    flush: () => fsyncSync(fd),
-  };
-}
 
 beforeAll(async () => {
   const module = await h5wasm.ready;
@@ -55,23 +33,7 @@ beforeAll(async () => {
     scratchPath: () => {
       throw new Error('an export with an export target must not use the in-memory scratch path');
     },
-    async exportTarget(fileName): Promise<ExportTarget> {
-      const path = join(dir, fileName);
-      const fd = openSync(path, 'w+');
-      const mount = mountSyncFiles(module, { [fileName]: fdFile(fd) });
-      const release = () => {
-        mount.unmount();
-        closeSync(fd);
-      };
-      return {
-        path: `${mount.dir}/${fileName}`,
-        finish: async () => {
-          release();
-          return { name: fileName, size: statSync(path).size };
-        },
-        discard: async () => release(),
-      };
-    },
+    exportTarget: async (fileName): Promise<ExportTarget> => fdExportTarget(module, dir, fileName),
   };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

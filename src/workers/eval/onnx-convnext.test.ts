@@ -5,9 +5,8 @@ import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportConvNextOnnx } from '../../core/export/onnx-convnext';
 import { convnextExportSpec } from '../train/models/convnext';
-import { getModel } from '../train/models/registry';
+import { seededConvNextCase } from '../train/testing/convnext-case';
 import { startNodeBackend } from '../train/testing/node-tf';
-import { initialWeights } from '../train/trainer';
 
 const N = 3;
 
@@ -17,19 +16,7 @@ beforeAll(async () => {
 });
 
 async function compare(name: string, h: number, w: number, channels: number, classes: number) {
-  const input = { size: h, height: h, width: w, channels, classes };
-  const model = getModel(name);
-  const specs = model.params(input);
-  const weights = initialWeights(specs, 21);
-  for (const s of specs) {
-    if (s.name.endsWith('.gamma')) weights[s.name]!.fill(0.4);
-    if (s.name.endsWith('.b') && !s.name.includes('ln'))
-      weights[s.name] = weights[s.name]!.map((_, i) => 0.05 * Math.sin(i));
-  }
-  const nhwc = Float32Array.from(
-    { length: N * h * w * channels },
-    (_, i) => ((i * 2654435761) % 1000) / 1000,
-  );
+  const { input, model, specs, weights, nhwc } = seededConvNextCase(name, h, w, channels, classes, N);
   const tfLogits = tf.tidy(() => {
     const p = Object.fromEntries(specs.map((s) => [s.name, tf.tensor(weights[s.name]!, s.shape)]));
     return model.apply(p, tf.tensor4d(nhwc, [N, h, w, channels]), false).dataSync() as Float32Array;

@@ -6,18 +6,7 @@
 // in the browser they are in the blob store, outside the tab, so the bytes put into Blobs are counted apart. The
 // crops are the product's: CropGenerator scenes, JPEG-encoded by the wasm encoder. The file must read back with
 // every crop in place, each one a JPEG.
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -26,7 +15,8 @@ import h5wasm from 'h5wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CropChunk } from '../../core/data/crop-chunks';
 import { H5FileReader, type H5Module } from '../data/h5-reader';
-import { mountSyncFiles, type SyncFile } from '../data/sync-file-fs';
+import { mountSyncFiles } from '../data/sync-file-fs';
+import { fdExportTarget, fdFile } from '../data/testing/fd-target.node';
 import { api, setCropSetTarget } from './api';
 
 const MiB = 2 ** 20;
@@ -46,37 +36,11 @@ class CountedBlob extends RealBlob {
   }
 }
 
-function fdFile(fd: number): SyncFile {
-  return {
-    read: (out, at) => readSync(fd, out, 0, out.length, at),
-    write: (data, at) => writeSync(fd, data, 0, data.length, at),
-    getSize: () => fstatSync(fd).size,
-    truncate: (n) => ftruncateSync(fd, n),
-    flush: () => fsyncSync(fd),
-  };
-}
-
 beforeAll(async () => {
   globalThis.Blob = CountedBlob;
   module = await h5wasm.ready;
   dir = mkdtempSync(join(tmpdir(), 'spatter-generate-'));
-  setCropSetTarget(async (m, fileName) => {
-    const path = join(dir, fileName);
-    const fd = openSync(path, 'w+');
-    const mount = mountSyncFiles(m, { [fileName]: fdFile(fd) });
-    const release = () => {
-      mount.unmount();
-      closeSync(fd);
-    };
-    return {
-      path: `${mount.dir}/${fileName}`,
-      finish: async () => {
-        release();
-        return { name: fileName, size: statSync(path).size };
-      },
-      discard: async () => release(),
-    };
-  });
+  setCropSetTarget(async (m, fileName) => fdExportTarget(m, dir, fileName));
 });
 afterAll(() => {
   globalThis.Blob = RealBlob;

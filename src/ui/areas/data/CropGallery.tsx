@@ -1,5 +1,6 @@
 // A virtualised gallery: only the visible rows of thumbnails exist in the DOM, fetched from the data worker
 // a window at a time, so scrolling stays smooth over hundreds of thousands of crops.
+import { gridWindow } from '../../shared/grid-window';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FindingRule } from '../../../core/data/quality';
 import { ruleLabel } from '../../../core/data/quality';
@@ -30,8 +31,15 @@ export function CropGallery() {
   const generation = useRef(0);
 
   const total = sources.length === 0 ? 0 : matched;
-  const cols = Math.max(1, Math.floor(width / CELL));
-  const rowCount = Math.ceil(total / cols);
+  const { cols, rowCount, start, end } = gridWindow({
+    count: total,
+    width,
+    viewHeight: VIEW_HEIGHT,
+    scrollTop,
+    cellWidth: CELL,
+    cellHeight: CELL,
+    overscanRows: OVERSCAN_ROWS,
+  });
 
   useEffect(() => {
     const el = viewport.current;
@@ -52,11 +60,6 @@ export function CropGallery() {
       setMatched(n);
     });
   }, [query, version, sources.length]);
-
-  const firstRow = Math.max(0, Math.floor(scrollTop / CELL) - OVERSCAN_ROWS);
-  const lastRow = Math.min(rowCount - 1, Math.ceil((scrollTop + VIEW_HEIGHT) / CELL) + OVERSCAN_ROWS);
-  const start = firstRow * cols;
-  const end = Math.min(total, (lastRow + 1) * cols);
 
   useEffect(() => {
     if (end <= start) return;

@@ -1,5 +1,6 @@
 // A virtualised gallery over every image of the open set: only the visible rows exist in the DOM and hold object
 // URLs; filters by class (or no class), split and quality finding; each thumbnail shows its classes and split.
+import { gridWindow } from '../../shared/grid-window';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { findingRuleLabel, type ImageFinding } from '../../../core/images/findings';
 import { galleryImages, type GalleryFilter, type SplitTag } from '../../../core/images/gallery';
@@ -64,12 +65,15 @@ export function ImageGallery({
     if (viewport.current) viewport.current.scrollTop = 0;
   }, [filter]);
 
-  const cols = Math.max(1, Math.floor(width / CELL_W));
-  const rowCount = Math.ceil(shown.length / cols);
-  const firstRow = Math.max(0, Math.floor(scrollTop / CELL_H) - OVERSCAN_ROWS);
-  const lastRow = Math.min(rowCount - 1, Math.ceil((scrollTop + VIEW_HEIGHT) / CELL_H) + OVERSCAN_ROWS);
-  const start = firstRow * cols;
-  const end = Math.min(shown.length, (lastRow + 1) * cols);
+  const { cols, rowCount, start, end } = gridWindow({
+    count: shown.length,
+    width,
+    viewHeight: VIEW_HEIGHT,
+    scrollTop,
+    cellWidth: CELL_W,
+    cellHeight: CELL_H,
+    overscanRows: OVERSCAN_ROWS,
+  });
   const visible = useMemo(
     () => shown.slice(start, end).filter((i) => !unreadable.has(i)),
     [shown, start, end, unreadable],
